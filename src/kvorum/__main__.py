@@ -1,0 +1,3 @@
+from kvorum.cli import main
+
+main()

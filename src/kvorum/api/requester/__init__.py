@@ -1,0 +1,9 @@
+"""The requester API, /api/v1: one module per Toloka resource."""
+
+from fastapi import APIRouter
+
+from kvorum.api.requester import operations, pools, projects, requester, trainings
+
+router = APIRouter(prefix="/api/v1")
+for module in (requester, projects, pools, trainings, operations):
+    router.include_router(module.router)

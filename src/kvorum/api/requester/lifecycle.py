@@ -1,0 +1,54 @@
+"""The action routes pools and trainings share: open, close, archive, clone (and close-for-update)."""
+
+from collections.abc import Callable
+
+from fastapi import APIRouter, Response
+
+from kvorum.api.requester.common import Caller, Ctx, accepted
+from kvorum.services import pools
+from kvorum.services.accounts import Requester
+from kvorum.services.context import Context
+from kvorum.services.pools import Kind, Transition
+
+ACTIONS: dict[str, Transition] = {
+    "open": pools.OPEN,
+    "close": pools.CLOSE,
+    "close-for-update": pools.CLOSE_FOR_UPDATE,
+    "archive": pools.ARCHIVE,
+}
+
+
+def _action_endpoint(kind: Kind, change: Transition) -> Callable[[str, Context, Requester], Response]:
+    def run(pool_id: str, ctx: Ctx, caller: Caller) -> Response:
+        return accepted(pools.transition(ctx, caller=caller.id, kind=kind, pool_id=pool_id, change=change))
+
+    operation = f"{kind.operation_prefix}.{change.operation}"
+    run.__doc__ = (
+        f"{change.action.capitalize()} the {kind.noun.lower()}: 202 with a {operation} operation,"
+        f" or 204 when it is already {change.done_statuses[0]}."
+    )
+    return run
+
+
+def add_action_routes(router: APIRouter, kind: Kind, actions: tuple[str, ...]) -> None:
+    """Register `POST /{id}/<action>` for each action, answering 202 with an operation or 204."""
+    noun = kind.noun.lower()
+    for path in actions:
+        router.add_api_route(
+            f"/{{pool_id}}/{path}",
+            _action_endpoint(kind, ACTIONS[path]),
+            methods=["POST"],
+            status_code=202,
+            name=f"{path.replace('-', '_')}_{noun}",
+            responses={204: {"description": "nothing to do"}, 409: {"description": "CONFLICT_STATE"}},
+        )
+
+    def clone(pool_id: str, ctx: Ctx, caller: Caller) -> Response:
+        return accepted(pools.clone(ctx, caller=caller.id, kind=kind, pool_id=pool_id))
+
+    clone.__doc__ = (
+        f"Clone the {noun} into a new closed one; the operation's details.{kind.id_key} names the copy."
+    )
+    router.add_api_route(
+        "/{pool_id}/clone", clone, methods=["POST"], status_code=202, name=f"clone_{noun}"
+    )

@@ -1,0 +1,48 @@
+"""Builds the ASGI application: routers, error handlers, middleware, and the service context."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from kvorum import __version__
+from kvorum.api import errors
+from kvorum.api.middleware import RequestContext
+from kvorum.api.requester import router as requester_router
+from kvorum.clock import Clock
+from kvorum.services.context import Context
+from kvorum.settings import Settings
+from kvorum.store import db
+
+DESCRIPTION = """\
+A self-hosted crowdsourcing platform. The requester API under `/api/v1` is wire-compatible with
+Toloka API v1: point `toloka-kit` at this server with `TolokaClient(token, url='http://host:port')`.
+
+Authenticate with `Authorization: OAuth <token>` (or `ApiKey <token>`). Every error is a JSON
+body `{"request_id", "code", "message", "payload"}`; every response carries `X-Request-Id`.
+"""
+
+
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
+    """An application bound to one database; the engine is closed when the app shuts down."""
+    settings = settings or Settings()
+    context = Context(
+        db=db.Database(db.create(settings.database_url)), clock=clock or Clock(), settings=settings
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        context.db.dispose()
+
+    app = FastAPI(title="kvorum", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app.state.context = context
+    errors.install(app)
+    app.include_router(requester_router)
+    app.add_middleware(RequestContext, max_body_bytes=settings.max_body_bytes)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for server worker processes: settings come from KVORUM_* variables."""
+    return create_app()

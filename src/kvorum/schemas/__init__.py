@@ -1,0 +1,1 @@
+"""Pydantic models of the wire format, one module per resource."""

@@ -1,0 +1,115 @@
+"""Projects: the task interface (task_spec) and project-wide quality control."""
+
+from typing import Any
+
+from sqlalchemy import Connection, Row
+
+from kvorum.schemas.common import format_datetime, owner
+from kvorum.schemas.ids import parse_id
+from kvorum.schemas.project import ProjectIn
+from kvorum.services import operations, quotas
+from kvorum.services import search as search_rules
+from kvorum.services.context import Context
+from kvorum.services.errors import Conflict, NotFound, Problems
+from kvorum.services.quality_control import check_quality_control
+from kvorum.store import pools as pool_store
+from kvorum.store import projects as store
+
+SEARCH = search_rules.SearchSpec(
+    exact={"status": search_rules.one_of("ACTIVE", "ARCHIVED")},
+    ranges={"id": search_rules.numeric_id, "created": search_rules.date_time},
+    sorts=frozenset({"id", "created", "public_name", "private_comment"}),
+    default_limit=20,
+    max_limit=300,
+)
+
+
+def view(row: Row[Any], caller: int) -> dict[str, Any]:
+    return {
+        **row.spec,
+        "id": str(row.id),
+        "status": row.status,
+        "created": format_datetime(row.created),
+        "owner": owner(row.owner_id, caller),
+    }
+
+
+def load(conn: Connection, *, caller: int, project_id: str | int, lock: bool = False) -> Row[Any]:
+    """The caller's project, or DOES_NOT_EXIST (another requester's project does not exist for them)."""
+    key = parse_id(project_id)
+    row = None if key is None else store.get(conn, owner_id=caller, project_id=key, lock=lock)
+    if row is None:
+        raise NotFound(f"Project {project_id} does not exist")
+    return row
+
+
+def _check(conn: Connection, caller: int, body: ProjectIn, project_id: int | None) -> None:
+    problems = Problems()
+    if body.quality_control is not None:
+        check_quality_control(
+            conn, caller=caller, qc=body.quality_control, project_id=project_id, problems=problems
+        )
+    problems.raise_if_any()
+
+
+def create(ctx: Context, *, caller: int, body: ProjectIn) -> dict[str, Any]:
+    with ctx.db.write() as conn:
+        quotas.charge(ctx, conn, requester_id=caller, action="project_create")
+        _check(conn, caller, body, None)
+        project_id = store.insert_project(conn, owner_id=caller, spec=body.stored(), now=ctx.clock.now())
+        return view(load(conn, caller=caller, project_id=project_id), caller)
+
+
+def get(ctx: Context, *, caller: int, project_id: str) -> dict[str, Any]:
+    with ctx.db.read() as conn:
+        return view(load(conn, caller=caller, project_id=project_id), caller)
+
+
+def find(ctx: Context, *, caller: int, params: dict[str, str]) -> dict[str, Any]:
+    search = search_rules.parse(SEARCH, params)
+    with ctx.db.read() as conn:
+        rows, has_more = store.find(conn, owner_id=caller, search=search)
+    return {"items": [view(row, caller) for row in rows], "has_more": has_more}
+
+
+def update(ctx: Context, *, caller: int, project_id: str, body: ProjectIn) -> dict[str, Any]:
+    with ctx.db.write() as conn:
+        row = load(conn, caller=caller, project_id=project_id, lock=True)
+        if row.status == "ARCHIVED":
+            raise Conflict(f"Project {project_id} is archived and cannot be changed")
+        _check(conn, caller, body, row.id)
+        store.replace_spec(conn, project_id=row.id, spec=body.stored())
+        return view(load(conn, caller=caller, project_id=row.id), caller)
+
+
+def archive(ctx: Context, *, caller: int, project_id: str) -> dict[str, Any]:
+    """Archive a project whose pools and trainings are all archived."""
+    with ctx.db.write() as conn:
+        row = load(conn, caller=caller, project_id=project_id, lock=True)
+        live = [
+            str(pool.id)
+            for pool in pool_store.of_project(conn, project_id=row.id)
+            if pool.status != "ARCHIVED"
+        ]
+        if live:
+            raise Conflict(
+                f"Archive the project's pools and trainings first: {', '.join(live)} are not archived",
+                {"pool_ids": live},
+            )
+        store.set_status(conn, project_id=row.id, status="ARCHIVED")
+        return operations.record_finished(
+            ctx, conn, owner_id=caller, type="PROJECT.ARCHIVE", parameters={"project_id": str(row.id)}
+        )
+
+
+def require_active(conn: Connection, *, caller: int, project_id: str, path: str) -> Row[Any]:
+    """The project a pool or training is created in: it must exist, be the caller's and be active."""
+    row = store.get(conn, owner_id=caller, project_id=int(project_id))
+    if row is None:
+        problems = Problems()
+        problems.add(path, "ENTITY_DOES_NOT_EXIST", f"project {project_id} does not exist")
+        problems.raise_if_any()
+    assert row is not None
+    if row.status == "ARCHIVED":
+        raise Conflict(f"Project {project_id} is archived")
+    return row

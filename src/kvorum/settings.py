@@ -1,0 +1,32 @@
+"""Every KVORUM_* setting in one place, read from the environment."""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_database_url() -> str:
+    """The embedded default: one SQLite file in the working directory's data folder."""
+    return f"sqlite:///{Path('kvorum-data') / 'kvorum.db'}"
+
+
+class Settings(BaseSettings):
+    """Server settings; the CLI's flags override the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="KVORUM_", extra="ignore")
+
+    database_url: str = Field(default_factory=default_database_url)
+    max_body_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
+    """Largest request body accepted; 100,000 tasks with modest inputs fit."""
+
+    quota_pool_create_per_minute: int = Field(default=20, ge=0)
+    quota_pool_create_per_day: int = Field(default=100, ge=0)
+    quota_training_create_per_minute: int = Field(default=20, ge=0)
+    quota_training_create_per_day: int = Field(default=100, ge=0)
+    quota_pool_clone_per_minute: int = Field(default=20, ge=0)
+    quota_pool_clone_per_day: int = Field(default=100, ge=0)
+    quota_training_clone_per_minute: int = Field(default=20, ge=0)
+    quota_training_clone_per_day: int = Field(default=100, ge=0)
+    quota_project_create_per_minute: int = Field(default=20, ge=0)
+    quota_project_create_per_day: int = Field(default=100, ge=0)

@@ -1,0 +1,61 @@
+"""Pools and trainings share one table (and one id space): a training is a pool of kind TRAINING."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, insert, select, update
+
+from kvorum.store import search as search_store
+from kvorum.store.search import Search
+from kvorum.store.tables import pools
+
+COLUMNS = {
+    "id": pools.c.id,
+    "status": pools.c.status,
+    "project_id": pools.c.project_id,
+    "created": pools.c.created,
+    "last_started": pools.c.last_started,
+}
+
+
+def insert_pool(
+    conn: Connection, *, owner_id: int, project_id: int, kind: str, spec: dict[str, Any], now: datetime
+) -> int:
+    values = {
+        "owner_id": owner_id,
+        "project_id": project_id,
+        "kind": kind,
+        "status": "CLOSED",
+        "created": now,
+        "spec": spec,
+    }
+    return int(conn.execute(insert(pools).values(**values).returning(pools.c.id)).scalar_one())
+
+
+def get(conn: Connection, *, owner_id: int, pool_id: int, kind: str | None = None) -> Row[Any] | None:
+    query = select(pools).where(pools.c.id == pool_id, pools.c.owner_id == owner_id)
+    if kind is not None:
+        query = query.where(pools.c.kind == kind)
+    return conn.execute(query).first()
+
+
+def find(conn: Connection, *, owner_id: int, kind: str, search: Search) -> tuple[Sequence[Row[Any]], bool]:
+    base = select(pools).where(pools.c.owner_id == owner_id, pools.c.kind == kind)
+    return search_store.run(conn, base, COLUMNS, search)
+
+
+def of_project(conn: Connection, *, project_id: int) -> Sequence[Row[Any]]:
+    return conn.execute(select(pools).where(pools.c.project_id == project_id).order_by(pools.c.id)).all()
+
+
+def replace_spec(conn: Connection, *, pool_id: int, spec: dict[str, Any]) -> None:
+    conn.execute(update(pools).where(pools.c.id == pool_id).values(spec=spec))
+
+
+def change_status(
+    conn: Connection, *, pool_id: int, from_statuses: Sequence[str], values: dict[str, Any]
+) -> bool:
+    """Move a pool out of one of `from_statuses`; False when another request got there first."""
+    statement = update(pools).where(pools.c.id == pool_id, pools.c.status.in_(from_statuses)).values(**values)
+    return conn.execute(statement).rowcount == 1

@@ -1,0 +1,115 @@
+"""SQLAlchemy Core tables.
+
+Columns exist for everything that is filtered, sorted or counted; open-ended wire payloads
+(a pool's configuration, a project's task_spec) live in JSON columns as they were validated.
+"""
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+Id = BigInteger().with_variant(Integer(), "sqlite")
+"""Integer keys; SQLite only autoincrements INTEGER PRIMARY KEY."""
+
+requesters = Table(
+    "requesters",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("created", DateTime, nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("requester_id", ForeignKey("requesters.id"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created", DateTime, nullable=False),
+)
+
+projects = Table(
+    "projects",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("owner_id", ForeignKey("requesters.id"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created", DateTime, nullable=False),
+    Column("public_name", Text, nullable=False),
+    Column("private_comment", Text),
+    Column("spec", JSON, nullable=False),
+    Index("ix_projects_owner_id_id", "owner_id", "id"),
+)
+
+pools = Table(
+    "pools",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("owner_id", ForeignKey("requesters.id"), nullable=False),
+    Column("project_id", ForeignKey("projects.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("last_close_reason", String(32)),
+    Column("created", DateTime, nullable=False),
+    Column("last_started", DateTime),
+    Column("last_stopped", DateTime),
+    Column("spec", JSON, nullable=False),
+    Index("ix_pools_owner_id_kind_id", "owner_id", "kind", "id"),
+    Index("ix_pools_project_id", "project_id"),
+)
+
+operations = Table(
+    "operations",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("owner_id", ForeignKey("requesters.id"), nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("submitted", DateTime, nullable=False),
+    Column("started", DateTime),
+    Column("finished", DateTime),
+    Column("progress", Integer, nullable=False, default=0),
+    Column("parameters", JSON, nullable=False),
+    Column("details", JSON),
+    Index("ix_operations_owner_id_id", "owner_id", "id"),
+)
+
+operation_log = Table(
+    "operation_log",
+    metadata,
+    Column("operation_id", ForeignKey("operations.id"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("type", String(64), nullable=False),
+    Column("success", Boolean, nullable=False),
+    Column("input", JSON, nullable=False),
+    Column("output", JSON, nullable=False),
+)
+
+quota_usage = Table(
+    "quota_usage",
+    metadata,
+    Column("requester_id", ForeignKey("requesters.id"), primary_key=True),
+    Column("quota", String(64), primary_key=True),
+    Column("window_start", DateTime, primary_key=True),
+    Column("used", BigInteger, nullable=False),
+)

@@ -1,0 +1,208 @@
+"""Request bodies and assertions the tests share."""
+
+import copy
+from typing import Any
+
+WILL_EXPIRE = "2040-01-01T00:00:00"
+
+
+def project_body(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "public_name": "Cats or dogs",
+        "public_description": "Say what is in the picture",
+        "public_instructions": "<p>Look closely.</p>",
+        "task_spec": {
+            "input_spec": {
+                "image": {"type": "url", "required": True, "hidden": False},
+                "note": {"type": "string", "required": False, "hidden": True, "max_length": 100},
+            },
+            "output_spec": {
+                "result": {
+                    "type": "string",
+                    "required": True,
+                    "hidden": False,
+                    "allowed_values": ["cat", "dog", "other"],
+                },
+            },
+            "view_spec": {
+                "type": "classic",
+                "markup": "<img src='{{input.image}}'>",
+                "script": "",
+                "styles": "",
+            },
+        },
+        "assignments_issuing_type": "AUTOMATED",
+    }
+    body.update(changes)
+    return body
+
+
+def training_body(project_id: str, **changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "project_id": project_id,
+        "private_name": "Selection for a labeling task",
+        "inherited_instructions": False,
+        "public_instructions": "Unpaid selection: 10 tasks, 90% threshold.",
+        "may_contain_adult_content": False,
+        "assignment_max_duration_seconds": 600,
+        "mix_tasks_in_creation_order": True,
+        "shuffle_tasks_in_task_suite": True,
+        "training_tasks_in_task_suite_count": 10,
+        "task_suites_required_to_pass": 1,
+        "retry_training_after_days": 7,
+    }
+    body.update(changes)
+    return body
+
+
+def _distribution() -> dict[str, Any]:
+    return {
+        "scope": "PROJECT",
+        "distribution": "UNIFORM",
+        "window_days": 7,
+        "intervals": [{"from": 1, "to": 100, "frequency": 5}, {"from": 101, "to": 1000, "frequency": 25}],
+    }
+
+
+def pool_body(project_id: str, training_id: str | None = None, **changes: Any) -> dict[str, Any]:
+    """The pool seed's example: every setting filled in."""
+    body: dict[str, Any] = {
+        "project_id": project_id,
+        "private_name": "My first pool",
+        "private_comment": "This is my first pool",
+        "public_description": "Pool's description",
+        "may_contain_adult_content": False,
+        "will_expire": WILL_EXPIRE,
+        "reward_per_assignment": 0.02,
+        "dynamic_pricing_config": {
+            "type": "SKILL",
+            "skill_id": "1289",
+            "intervals": [
+                {"from": 0, "to": 60, "reward_per_assignment": 0.03},
+                {"from": 61, "to": 100, "reward_per_assignment": 0.04},
+            ],
+        },
+        "assignment_max_duration_seconds": 300,
+        "auto_accept_solutions": True,
+        "auto_accept_period_day": 7,
+        "auto_close_after_complete_delay_seconds": 60,
+        "assignments_issuing_config": {"issue_task_suites_in_creation_order": False},
+        "filter": {
+            "and": [
+                {"or": [{"category": "profile", "key": "languages", "operator": "IN", "value": "EN"}]},
+                {
+                    "or": [
+                        {"category": "computed", "key": "client_type", "operator": "EQ", "value": "BROWSER"}
+                    ]
+                },
+            ]
+        },
+        "quality_control": {
+            "captcha_frequency": "LOW",
+            "configs": [
+                {
+                    "collector_config": {
+                        "type": "ASSIGNMENT_SUBMIT_TIME",
+                        "parameters": {"fast_submit_threshold_seconds": 20, "history_size": 5},
+                    },
+                    "rules": [
+                        {
+                            "conditions": [{"key": "fast_submitted_count", "operator": "GT", "value": 1}],
+                            "action": {
+                                "type": "RESTRICTION_V2",
+                                "parameters": {
+                                    "scope": "PROJECT",
+                                    "duration": 10,
+                                    "duration_unit": "DAYS",
+                                    "private_comment": "fast",
+                                },
+                            },
+                        }
+                    ],
+                },
+                {
+                    "collector_config": {"type": "ASSIGNMENTS_ASSESSMENT"},
+                    "rules": [
+                        {
+                            "conditions": [{"key": "assessment_event", "operator": "EQ", "value": "REJECT"}],
+                            "action": {
+                                "type": "CHANGE_OVERLAP",
+                                "parameters": {"delta": 1, "open_pool": True},
+                            },
+                        }
+                    ],
+                },
+            ],
+            "checkpoints_config": {
+                name: {"target_overlap": 5, "task_distribution_function": _distribution()}
+                for name in ("real_settings", "golden_settings", "training_settings")
+            },
+        },
+        "speed_quality_balance": {"type": "TOP_PERCENTAGE_BY_QUALITY", "percent": 80},
+        "dynamic_overlap_config": {
+            "type": "BASIC",
+            "max_overlap": 5,
+            "min_confidence": 0.9,
+            "answer_weight_skill_id": "1289",
+            "fields": [{"name": "result"}],
+        },
+        "defaults": {"default_overlap_for_new_task_suites": 3, "default_overlap_for_new_tasks": 3},
+        "mixer_config": {
+            "real_tasks_count": 6,
+            "golden_tasks_count": 1,
+            "training_tasks_count": 1,
+            "min_real_tasks_count": 2,
+            "min_golden_tasks_count": 0,
+            "min_training_tasks_count": 0,
+            "force_last_assignment": True,
+            "force_last_assignment_delay_seconds": 10,
+            "mix_tasks_in_creation_order": True,
+            "shuffle_tasks_in_task_suite": False,
+            "golden_task_distribution_function": _distribution(),
+            "training_task_distribution_function": _distribution(),
+        },
+        "priority": 10,
+    }
+    if training_id is not None:
+        body["quality_control"]["training_requirement"] = {
+            "training_pool_id": training_id,
+            "training_passing_skill_value": 70,
+        }
+    body.update(changes)
+    return copy.deepcopy(body)
+
+
+def _locate(body: dict[str, Any], path: str) -> tuple[dict[str, Any], Any, Any]:
+    """A deep copy of `body`, the container of the dotted `path` in it, and the key there."""
+    result = copy.deepcopy(body)
+    *parents, last = path.split(".")
+    node: Any = result
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    return result, node, int(last) if isinstance(node, list) else last
+
+
+def without(body: dict[str, Any], path: str) -> dict[str, Any]:
+    """A copy of `body` with the dotted `path` removed."""
+    result, node, key = _locate(body, path)
+    del node[key]
+    return result
+
+
+def with_value(body: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """A copy of `body` with the dotted `path` set to `value`."""
+    result, node, key = _locate(body, path)
+    node[key] = value
+    return result
+
+
+def assert_error(response: Any, status: int, code: str, *paths: str) -> dict[str, Any]:
+    """The response is a Toloka error with this status and code, naming each of `paths` in the payload."""
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    assert body["code"] == code, body
+    assert body["request_id"] == response.headers["x-request-id"]
+    assert isinstance(body["message"], str) and body["message"]
+    for path in paths:
+        assert path in (body.get("payload") or {}), body
+    return body
