@@ -73,7 +73,7 @@ def clock() -> SettableClock:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url)
+    return Settings(database_url=database_url, run_background_jobs=False)
 
 
 @pytest.fixture

@@ -8,8 +8,10 @@ from fastapi import FastAPI
 from kvorum import __version__
 from kvorum.api import errors
 from kvorum.api.middleware import RequestContext
+from kvorum.api.requester import bodies
 from kvorum.api.requester import router as requester_router
 from kvorum.clock import Clock
+from kvorum.jobs.runner import Runner
 from kvorum.services.context import Context
 from kvorum.settings import Settings
 from kvorum.store import db
@@ -30,15 +32,21 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         db=db.Database(db.create(settings.database_url)), clock=clock or Clock(), settings=settings
     )
 
+    runner = Runner(context)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if settings.run_background_jobs:
+            runner.start()
         yield
+        runner.stop()
         context.db.dispose()
 
     app = FastAPI(title="kvorum", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.context = context
     errors.install(app)
     app.include_router(requester_router)
+    bodies.install(app)
     app.add_middleware(RequestContext, max_body_bytes=settings.max_body_bytes)
     return app
 

@@ -9,6 +9,7 @@ import typer
 import uvicorn
 from rich.console import Console
 
+from kvorum.clock import Clock
 from kvorum.services import accounts
 from kvorum.services.context import Context
 from kvorum.services.errors import DomainError
@@ -20,7 +21,7 @@ db_app = typer.Typer(help="Database schema.")
 requester_app = typer.Typer(help="Requester accounts and API tokens.")
 app.add_typer(db_app, name="db")
 app.add_typer(requester_app, name="requester")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 
 DatabaseUrl = Annotated[
     str | None,
@@ -65,8 +66,6 @@ def db_upgrade(database_url: DatabaseUrl = None) -> None:
 
 
 def _context(database_url: str | None) -> Context:
-    from kvorum.clock import Clock
-
     settings = _settings(database_url)
     return Context(db=_ready_database(settings), clock=Clock(), settings=settings)
 

@@ -20,6 +20,17 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
     """Largest request body accepted; 100,000 tasks with modest inputs fit."""
 
+    inline_operation_items: int = Field(default=20_000, ge=0)
+    """Async batches up to this size run within the request that submits them."""
+    operation_lease_seconds: int = Field(default=600, ge=1)
+    """How long a runner owns an operation before another process may take it over."""
+    run_background_jobs: bool = True
+    job_poll_seconds: float = Field(default=0.5, gt=0)
+
+    quota_task_create_per_minute: int = Field(default=100_000, ge=0)
+    quota_task_create_per_day: int = Field(default=2_000_000, ge=0)
+    quota_task_suite_create_per_minute: int = Field(default=100_000, ge=0)
+    quota_task_suite_create_per_day: int = Field(default=2_000_000, ge=0)
     quota_pool_create_per_minute: int = Field(default=20, ge=0)
     quota_pool_create_per_day: int = Field(default=100, ge=0)
     quota_training_create_per_minute: int = Field(default=20, ge=0)

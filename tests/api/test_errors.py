@@ -78,3 +78,12 @@ def test_openapi_documents_the_bodies(app_client: TestClient) -> None:
     parameters = {p["name"] for p in document["paths"]["/api/v1/pools"]["get"]["parameters"]}
     assert {"status", "project_id", "id_gt", "created_lte", "sort", "limit"} <= parameters
     assert app_client.get("/docs").status_code == 200
+
+
+def test_the_request_id_is_in_the_log_line(api: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("INFO", logger="kvorum.access"):
+        response = api.get("/api/v1/pools/77")
+    request_id = response.headers["x-request-id"]
+    assert response.json()["request_id"] == request_id
+    lines = [record.getMessage() for record in caplog.records if record.name == "kvorum.access"]
+    assert any(f"request_id={request_id} GET /api/v1/pools/77 404" in line for line in lines), lines

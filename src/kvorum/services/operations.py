@@ -87,11 +87,9 @@ def find(ctx: Context, *, caller: int, params: dict[str, str]) -> dict[str, Any]
     return {"items": [view(row) for row in rows], "has_more": has_more}
 
 
-def log(ctx: Context, *, caller: int, operation_id: str) -> list[dict[str, Any]]:
+def log(ctx: Context, *, caller: int, operation_id: str) -> str:
+    """The operation's log as JSON text: a bare array, empty until the operation has finished."""
     with ctx.db.read() as conn:
         if store.get(conn, owner_id=caller, operation_id=operation_id) is None:
             raise NotFound(f"Operation {operation_id} does not exist")
-        rows = store.log(conn, operation_id=operation_id)
-    return [
-        {"type": row.type, "success": row.success, "input": row.input, "output": row.output} for row in rows
-    ]
+        return store.log(conn, operation_id=operation_id) or "[]"

@@ -252,26 +252,36 @@ def transition(
     """Apply a lifecycle action; None when the pool is already where the action leads (HTTP 204)."""
     with ctx.db.write() as conn:
         row = load(conn, caller=caller, kind=kind, pool_id=pool_id)
-        if row.status in change.done_statuses:
-            return None
-        now = ctx.clock.now()
-        reason = _blockers(conn, row, kind, change, now)
-        if reason is not None:
-            raise Conflict(reason)
-        values: dict[str, Any] = {"status": change.to_status}
-        if change.to_status == "OPEN":
-            values["last_started"] = now
-        if change.close_reason is not None:
-            values.update(last_stopped=now, last_close_reason=change.close_reason)
-        if not store.change_status(conn, pool_id=row.id, from_statuses=change.from_statuses, values=values):
-            raise Conflict(f"{kind.noun} {row.id} changed status meanwhile; try again")
-        return operations.record_finished(
-            ctx,
-            conn,
-            owner_id=caller,
-            type=f"{kind.operation_prefix}.{change.operation}",
-            parameters={kind.id_key: str(row.id)},
-        )
+        return apply(ctx, conn, caller=caller, kind=kind, row=row, change=change)
+
+
+def apply(
+    ctx: Context, conn: Connection, *, caller: int, kind: Kind, row: Row[Any], change: Transition
+) -> dict[str, Any] | None:
+    """`transition` inside the caller's transaction, for actions that open pools as a side effect."""
+    if row.status in change.done_statuses:
+        return None
+    now = ctx.clock.now()
+    reason = _blockers(conn, row, kind, change, now)
+    if reason is not None:
+        raise Conflict(reason)
+    values: dict[str, Any] = {"status": change.to_status}
+    if change.to_status == "OPEN":
+        values["last_started"] = now
+    if change.close_reason is not None:
+        values.update(last_stopped=now, last_close_reason=change.close_reason)
+    if not store.change_status(conn, pool_id=row.id, from_statuses=change.from_statuses, values=values):
+        current = load(conn, caller=caller, kind=kind, pool_id=row.id)
+        if current.status in change.done_statuses:
+            return None  # a concurrent request did the same
+        raise Conflict(f"{kind.noun} {row.id} became {current.status} meanwhile")
+    return operations.record_finished(
+        ctx,
+        conn,
+        owner_id=caller,
+        type=f"{kind.operation_prefix}.{change.operation}",
+        parameters={kind.id_key: str(row.id)},
+    )
 
 
 def clone(ctx: Context, *, caller: int, kind: Kind, pool_id: str) -> dict[str, Any]:

@@ -10,9 +10,11 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -91,19 +93,77 @@ operations = Table(
     Column("progress", Integer, nullable=False, default=0),
     Column("parameters", JSON, nullable=False),
     Column("details", JSON),
+    Column("claim", String(32)),
+    Column("lease_until", DateTime),
+    Column("attempts", Integer, nullable=False, default=0),
     Index("ix_operations_owner_id_id", "owner_id", "id"),
+    Index("ix_operations_status_lease_until", "status", "lease_until"),
 )
 
-operation_log = Table(
-    "operation_log",
+operation_inputs = Table(
+    "operation_inputs",
     metadata,
     Column("operation_id", ForeignKey("operations.id"), primary_key=True),
-    Column("seq", Integer, primary_key=True),
-    Column("type", String(64), nullable=False),
-    Column("success", Boolean, nullable=False),
-    Column("input", JSON, nullable=False),
-    Column("output", JSON, nullable=False),
+    Column("body", LargeBinary, nullable=False),
 )
+"""The request body of a background operation, kept until it has run."""
+
+operation_logs = Table(
+    "operation_logs",
+    metadata,
+    Column("operation_id", ForeignKey("operations.id"), primary_key=True),
+    Column("body", Text, nullable=False),
+)
+"""An operation's log as the JSON array the API returns, written once when the operation ends."""
+
+id_counters = Table(
+    "id_counters",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+"""Sequences shared by every server process: ids of tasks and task suites are drawn in blocks."""
+
+tasks = Table(
+    "tasks",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("owner_id", ForeignKey("requesters.id"), nullable=False),
+    Column("pool_id", ForeignKey("pools.id"), nullable=False),
+    Column("created", DateTime, nullable=False),
+    Column("overlap", Integer),
+    Column("infinite_overlap", Boolean, nullable=False),
+    Column("golden", Boolean, nullable=False),
+    Column("origin_task_id", String(32)),
+    Column("body", Text, nullable=False),
+    Index("ix_tasks_pool_id_id", "pool_id", "id"),
+    Index("ix_tasks_owner_id_id", "owner_id", "id"),
+)
+"""`body` is the task's JSON object without the columns above, serialized once at creation."""
+
+task_suites = Table(
+    "task_suites",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("owner_id", ForeignKey("requesters.id"), nullable=False),
+    Column("pool_id", ForeignKey("pools.id"), nullable=False),
+    Column("created", DateTime, nullable=False),
+    Column("overlap", Integer),
+    Column("infinite_overlap", Boolean, nullable=False),
+    Column("issuing_order_override", Float, nullable=False, default=0),
+    Column("body", Text, nullable=False),
+    Index("ix_task_suites_pool_id_id", "pool_id", "id"),
+    Index("ix_task_suites_owner_id_id", "owner_id", "id"),
+)
+
+task_suite_tasks = Table(
+    "task_suite_tasks",
+    metadata,
+    Column("task_suite_id", ForeignKey("task_suites.id"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("task_id", String(32), nullable=False, index=True),
+)
+"""Which tasks a suite holds, so suites can be found by task_id."""
 
 quota_usage = Table(
     "quota_usage",

@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from kvorum.api.requester import operations, pools, projects, requester, trainings
+from kvorum.api.requester import operations, pools, projects, requester, task_suites, tasks, trainings
 
 router = APIRouter(prefix="/api/v1")
-for module in (requester, projects, pools, trainings, operations):
+for module in (requester, projects, pools, trainings, tasks, task_suites, operations):
     router.include_router(module.router)

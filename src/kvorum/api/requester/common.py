@@ -75,3 +75,8 @@ def accepted(operation: dict[str, Any] | None) -> Response:
     if operation is None:
         return Response(status_code=204)
     return JSONResponse(operation, status_code=202)
+
+
+def json_text(text: str) -> Response:
+    """An answer whose JSON was assembled by the service."""
+    return Response(text, media_type="application/json")

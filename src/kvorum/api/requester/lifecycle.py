@@ -49,6 +49,4 @@ def add_action_routes(router: APIRouter, kind: Kind, actions: tuple[str, ...]) -
     clone.__doc__ = (
         f"Clone the {noun} into a new closed one; the operation's details.{kind.id_key} names the copy."
     )
-    router.add_api_route(
-        "/{pool_id}/clone", clone, methods=["POST"], status_code=202, name=f"clone_{noun}"
-    )
+    router.add_api_route("/{pool_id}/clone", clone, methods=["POST"], status_code=202, name=f"clone_{noun}")

@@ -1,8 +1,8 @@
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Response
 
-from kvorum.api.requester.common import ERROR_RESPONSES, Caller, Ctx, query, search_doc
+from kvorum.api.requester.common import ERROR_RESPONSES, Caller, Ctx, json_text, query, search_doc
 from kvorum.services import operations
 
 router = APIRouter(prefix="/operations", tags=["operations"], responses=ERROR_RESPONSES)
@@ -21,6 +21,6 @@ def get_operation(operation_id: str, ctx: Ctx, caller: Caller) -> dict[str, Any]
 
 
 @router.get("/{operation_id}/log")
-def get_operation_log(operation_id: str, ctx: Ctx, caller: Caller) -> list[dict[str, Any]]:
+def get_operation_log(operation_id: str, ctx: Ctx, caller: Caller) -> Response:
     """The operation's log: a bare array, one item per input object."""
-    return operations.log(ctx, caller=caller.id, operation_id=operation_id)
+    return json_text(operations.log(ctx, caller=caller.id, operation_id=operation_id))

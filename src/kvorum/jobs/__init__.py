@@ -1,0 +1,1 @@
+"""Background work claimed from the database, run by every server process."""

@@ -1,0 +1,86 @@
+"""Tasks and task suites, always scoped by owner, and the id sequences they draw from."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Row, insert, select, update
+
+from kvorum.store import search as search_store
+from kvorum.store.search import Search
+from kvorum.store.tables import id_counters, task_suite_tasks, task_suites, tasks
+
+ID_WIDTH = 16
+
+TASK_COLUMNS = {
+    "id": tasks.c.id,
+    "pool_id": tasks.c.pool_id,
+    "overlap": tasks.c.overlap,
+    "created": tasks.c.created,
+}
+SUITE_COLUMNS = {
+    "id": task_suites.c.id,
+    "pool_id": task_suites.c.pool_id,
+    "overlap": task_suites.c.overlap,
+    "created": task_suites.c.created,
+    "task_id": task_suite_tasks.c.task_id,
+}
+
+
+def allocate_ids(conn: Connection, *, sequence: str, count: int) -> list[str]:
+    """`count` new ids that sort, as strings, after every id handed out before.
+
+    The counter row is locked until the transaction ends, so ids also follow commit order
+    across server processes.
+    """
+    if count == 0:
+        return []
+    statement = (
+        update(id_counters)
+        .where(id_counters.c.name == sequence)
+        .values(value=id_counters.c.value + count)
+        .returning(id_counters.c.value)
+    )
+    last = int(conn.execute(statement).scalar_one())
+    return [format(number, f"0{ID_WIDTH}x") for number in range(last - count + 1, last + 1)]
+
+
+def insert_tasks(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        conn.execute(insert(tasks), rows)
+
+
+def insert_suites(conn: Connection, rows: list[dict[str, Any]], members: list[dict[str, Any]]) -> None:
+    if rows:
+        conn.execute(insert(task_suites), rows)
+        conn.execute(insert(task_suite_tasks), members)
+
+
+def get_task(conn: Connection, *, owner_id: int, task_id: str) -> Row[Any] | None:
+    return conn.execute(select(tasks).where(tasks.c.id == task_id, tasks.c.owner_id == owner_id)).first()
+
+
+def get_suite(conn: Connection, *, owner_id: int, suite_id: str) -> Row[Any] | None:
+    query = select(task_suites).where(task_suites.c.id == suite_id, task_suites.c.owner_id == owner_id)
+    return conn.execute(query).first()
+
+
+def find_tasks(conn: Connection, *, owner_id: int, search: Search) -> tuple[Sequence[Row[Any]], bool]:
+    return search_store.run(conn, select(tasks).where(tasks.c.owner_id == owner_id), TASK_COLUMNS, search)
+
+
+def find_suites(conn: Connection, *, owner_id: int, search: Search) -> tuple[Sequence[Row[Any]], bool]:
+    base = select(task_suites).where(task_suites.c.owner_id == owner_id)
+    if "task_id" in search.equals:
+        holding = select(task_suite_tasks.c.task_suite_id).where(
+            task_suite_tasks.c.task_id == search.equals.pop("task_id")
+        )
+        base = base.where(task_suites.c.id.in_(holding))
+    return search_store.run(conn, base, SUITE_COLUMNS, search)
+
+
+def update_task(conn: Connection, *, task_id: str, values: dict[str, Any]) -> None:
+    conn.execute(update(tasks).where(tasks.c.id == task_id).values(**values))
+
+
+def update_suite(conn: Connection, *, suite_id: str, values: dict[str, Any]) -> None:
+    conn.execute(update(task_suites).where(task_suites.c.id == suite_id).values(**values))

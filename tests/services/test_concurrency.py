@@ -1,0 +1,58 @@
+"""Races between requests: one transition wins, quotas never let more through than allowed."""
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from helpers import pool_body, project_body
+from kvorum.schemas.pool import PoolIn
+from kvorum.schemas.project import ProjectIn
+from kvorum.services import accounts, operations, pools, projects
+from kvorum.services.context import Context
+from kvorum.services.errors import TooManyRequests
+
+THREADS = 8
+
+
+@pytest.fixture
+def caller(ctx: Context) -> int:
+    return accounts.create_requester(ctx, name="racer")[0].id
+
+
+@pytest.fixture
+def project_id(ctx: Context, caller: int) -> str:
+    return str(projects.create(ctx, caller=caller, body=ProjectIn.model_validate(project_body()))["id"])
+
+
+def race(function: Any, count: int = THREADS) -> list[Any]:
+    """Run `function` in `count` threads at once; results or raised exceptions, in order."""
+
+    def attempt(_: int) -> Any:
+        try:
+            return function()
+        except Exception as exc:  # the race's losers are part of the result
+            return exc
+
+    with ThreadPoolExecutor(max_workers=count) as executor:
+        return list(executor.map(attempt, range(count)))
+
+
+def test_concurrent_opens_make_one_operation(ctx: Context, caller: int, project_id: str) -> None:
+    pool = pools.create(ctx, caller=caller, kind=pools.POOL, body=PoolIn.model_validate(pool_body(project_id)))
+    results = race(lambda: pools.transition(ctx, caller=caller, kind=pools.POOL, pool_id=pool["id"], change=pools.OPEN))
+    assert [type(result) for result in results if result is not None] == [dict]
+    assert results.count(None) == THREADS - 1
+    assert pools.get(ctx, caller=caller, kind=pools.POOL, pool_id=pool["id"])["status"] == "OPEN"
+    found = operations.find(ctx, caller=caller, params={"type": "POOL.OPEN"})
+    assert len(found["items"]) == 1
+
+
+def test_quota_admits_exactly_the_limit_under_concurrency(ctx: Context, caller: int, project_id: str) -> None:
+    ctx.settings.quota_pool_create_per_minute = 3
+    body = PoolIn.model_validate(pool_body(project_id))
+    results = race(lambda: pools.create(ctx, caller=caller, kind=pools.POOL, body=body))
+    created = [result for result in results if isinstance(result, dict)]
+    refused = [result for result in results if isinstance(result, TooManyRequests)]
+    assert (len(created), len(refused)) == (3, THREADS - 3)
+    assert len(pools.find(ctx, caller=caller, kind=pools.POOL, params={})["items"]) == 3

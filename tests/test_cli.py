@@ -1,0 +1,68 @@
+"""The kvorum command, as an operator runs it."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kvorum.cli import app
+from kvorum.clock import Clock
+from kvorum.services import accounts
+from kvorum.services.context import Context
+from kvorum.settings import Settings
+from kvorum.store import db, migrate
+from pgserver import PostgresServer
+
+runner = CliRunner()
+
+
+def authenticates(url: str, token: str) -> str:
+    context = Context(db=db.Database(db.create(url)), clock=Clock(), settings=Settings(database_url=url))
+    try:
+        return accounts.authenticate(context, token=token).name
+    finally:
+        context.db.dispose()
+
+
+def test_requester_create_prints_a_working_token_last(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh' / 'kvorum.db'}"
+    result = runner.invoke(app, ["requester", "create", "alice", "--database-url", url])
+    assert result.exit_code == 0, result.output
+    token = result.stdout.strip().splitlines()[-1]
+    assert authenticates(url, token) == "alice"
+
+    again = runner.invoke(app, ["requester", "token", "alice", "--database-url", url])
+    assert again.exit_code == 0, again.output
+    second = again.stdout.strip().splitlines()[-1]
+    assert second != token
+    assert authenticates(url, second) == authenticates(url, token) == "alice"
+
+
+def test_requester_errors_are_clear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KVORUM_DATABASE_URL", f"sqlite:///{tmp_path / 'kvorum.db'}")
+    assert runner.invoke(app, ["requester", "create", "alice"]).exit_code == 0
+    duplicate = runner.invoke(app, ["requester", "create", "alice"])
+    assert duplicate.exit_code == 1 and "already exists" in duplicate.output
+    unknown = runner.invoke(app, ["requester", "token", "nobody"])
+    assert unknown.exit_code == 1 and "No requester" in unknown.output
+
+
+@pytest.fixture
+def empty_postgres(pg_server: PostgresServer) -> Iterator[str]:
+    server = pg_server
+    server.create_database("kvorum_cli_empty")
+    yield server.url_for("kvorum_cli_empty")
+    server.drop_database("kvorum_cli_empty")
+
+
+def test_serve_refuses_an_out_of_date_postgresql_schema(empty_postgres: str) -> None:
+    refused = runner.invoke(app, ["serve", "--database-url", empty_postgres])
+    assert refused.exit_code == 1
+    assert "kvorum db upgrade" in refused.output
+
+    upgraded = runner.invoke(app, ["db", "upgrade", "--database-url", empty_postgres])
+    assert upgraded.exit_code == 0, upgraded.output
+    engine = db.create(empty_postgres)
+    assert migrate.current(engine) == migrate.head()
+    engine.dispose()
