@@ -8,20 +8,6 @@ from helpers import assert_error, pool_body, project_body, training_body, with_v
 from kvorum.clock import SettableClock
 
 
-@pytest.fixture
-def project(api: TestClient) -> dict[str, Any]:
-    response = api.post("/api/v1/projects", json=project_body())
-    assert response.status_code == 201, response.text
-    return dict(response.json())
-
-
-@pytest.fixture
-def training(api: TestClient, project: dict[str, Any]) -> dict[str, Any]:
-    response = api.post("/api/v1/trainings", json=training_body(project["id"]))
-    assert response.status_code == 201, response.text
-    return dict(response.json())
-
-
 def create_pool(api: TestClient, body: dict[str, Any]) -> dict[str, Any]:
     response = api.post("/api/v1/pools", json=body)
     assert response.status_code == 201, response.text

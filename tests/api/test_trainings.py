@@ -3,12 +3,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import assert_error, pool_body, project_body, training_body, without
-
-
-@pytest.fixture
-def project(api: TestClient) -> dict[str, Any]:
-    return dict(api.post("/api/v1/projects", json=project_body()).json())
+from helpers import assert_error, pool_body, training_body, without
 
 
 def test_seed_training_round_trip(api: TestClient, project: dict[str, Any]) -> None:

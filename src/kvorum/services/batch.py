@@ -293,7 +293,8 @@ def _execute(ctx: Context, operation_id: str, claim: str, parsed: Parsed | None)
     try:
         with ctx.db.write() as conn:
             operation = operation_store.get_any(conn, operation_id=operation_id)
-            assert operation is not None
+            if operation is None or operation.claim != claim or operation.status != "RUNNING":
+                raise _ClaimLost
             kind = KINDS[operation.type]
             if parsed is None:
                 body = operation_store.input_body(conn, operation_id=operation_id)
