@@ -1,11 +1,9 @@
 """Races between requests: one transition wins, quotas never let more through than allowed."""
 
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import pytest
 
-from helpers import pool_body, project_body
+from helpers import pool_body, project_body, race
 from kvorum.schemas.pool import PoolIn
 from kvorum.schemas.project import ProjectIn
 from kvorum.services import accounts, operations, pools, projects
@@ -25,25 +23,15 @@ def project_id(ctx: Context, caller: int) -> str:
     return str(projects.create(ctx, caller=caller, body=ProjectIn.model_validate(project_body()))["id"])
 
 
-def race(function: Any, count: int = THREADS) -> list[Any]:
-    """Run `function` in `count` threads at once; results or raised exceptions, in order."""
-
-    def attempt(_: int) -> Any:
-        try:
-            return function()
-        except Exception as exc:  # the race's losers are part of the result
-            return exc
-
-    with ThreadPoolExecutor(max_workers=count) as executor:
-        return list(executor.map(attempt, range(count)))
-
-
 def test_concurrent_opens_make_one_operation(ctx: Context, caller: int, project_id: str) -> None:
-    pool = pools.create(ctx, caller=caller, kind=pools.POOL, body=PoolIn.model_validate(pool_body(project_id)))
-    results = race(lambda: pools.transition(ctx, caller=caller, kind=pools.POOL, pool_id=pool["id"], change=pools.OPEN))
+    body = PoolIn.model_validate(pool_body(project_id))
+    pool_id = pools.create(ctx, caller=caller, kind=pools.POOL, body=body)["id"]
+    results = race(
+        lambda: pools.transition(ctx, caller=caller, kind=pools.POOL, pool_id=pool_id, change=pools.OPEN)
+    )
     assert [type(result) for result in results if result is not None] == [dict]
     assert results.count(None) == THREADS - 1
-    assert pools.get(ctx, caller=caller, kind=pools.POOL, pool_id=pool["id"])["status"] == "OPEN"
+    assert pools.get(ctx, caller=caller, kind=pools.POOL, pool_id=pool_id)["status"] == "OPEN"
     found = operations.find(ctx, caller=caller, params={"type": "POOL.OPEN"})
     assert len(found["items"]) == 1
 

@@ -7,7 +7,7 @@ from typing import Any
 import orjson
 import pytest
 
-from helpers import pool_body, project_body
+from helpers import pool_body, project_body, race
 from kvorum.clock import SettableClock
 from kvorum.schemas.pool import PoolIn
 from kvorum.schemas.project import ProjectIn
@@ -15,7 +15,6 @@ from kvorum.services import accounts, batch, operations, pools, projects, tasks
 from kvorum.services.context import Context
 from kvorum.services.errors import OperationExists
 from kvorum.store import operations as operation_store
-from test_concurrency import race
 
 
 @pytest.fixture
