@@ -12,7 +12,9 @@ from pydantic import ConfigDict, Field, TypeAdapter
 from typing_extensions import TypedDict
 
 from kvorum.schemas.common import Bool, Int, Number, Str
-from kvorum.schemas.ids import ObjectId
+
+PoolId = Annotated[Str, Field(pattern=r"^[0-9]{1,18}$")]
+"""A pool id as the client sends it: a string of digits (checked by pydantic-core, not in Python)."""
 
 MAX_OVERLAP = 30_000
 Weight = Annotated[Number, Field(ge=0, le=1)]
@@ -36,7 +38,7 @@ class TaskIn(TypedDict, total=False):
 
     __pydantic_config__ = ConfigDict(extra="allow")  # type: ignore[misc]
 
-    pool_id: Required[ObjectId]
+    pool_id: Required[PoolId]
     input_values: Required[dict[Str, Any]]
     known_solutions: Annotated[list[KnownSolution], Field(max_length=100)]
     message_on_unknown_solution: Str
@@ -65,7 +67,7 @@ class TaskSuiteIn(TypedDict, total=False):
 
     __pydantic_config__ = ConfigDict(extra="allow")  # type: ignore[misc]
 
-    pool_id: Required[ObjectId]
+    pool_id: Required[PoolId]
     tasks: Required[Annotated[list[SuiteTaskIn], Field(min_length=1, max_length=1_000)]]
     overlap: Overlap | None
     infinite_overlap: Bool | None

@@ -51,14 +51,14 @@ class CreateParams:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """One input object: as sent, and either prepared for insertion or with its errors."""
 
     sent: Any
     errors: Errors = field(default_factory=dict)
     pool: TargetPool | None = None
-    row: dict[str, Any] | None = None
+    row: tuple[Any, ...] | None = None
     id: str | None = None
 
 
@@ -84,7 +84,7 @@ class ObjectKind:
     units: Callable[[Any], int]
     prepare: Callable[[Item, TargetPools, CreateParams], None]
     persist: Callable[[Connection, list[Item], datetime], None]
-    render: Callable[[dict[str, Any]], str]
+    render: Callable[[tuple[Any, ...]], str]
     sync_limit: int = 5_000
     async_limit: int = 100_000
 
@@ -243,22 +243,70 @@ def _operation_values(
 def submit(
     ctx: Context, *, caller: int, kind: ObjectKind, raw: bytes, params: CreateParams
 ) -> dict[str, Any]:
-    """Accept an async batch: store it as an operation, then try to run it before answering."""
+    """Accept an async batch as an operation.
+
+    A batch up to `inline_operation_items` runs in the request, in the same transaction that
+    records the operation, so the client gets a finished operation and skips its polling; if
+    the process dies first, nothing was accepted and the client's retry runs it. A larger batch
+    is stored and left to the background runner.
+    """
     parsed = parse(kind, raw, limit=kind.async_limit)
     operation_id = params.operation_id or str(uuid.uuid4())
     with ctx.db.write() as conn:
         quotas.charge(ctx, conn, requester_id=caller, action=kind.quota_action, amount=parsed.units)
-        values = _operation_values(caller, kind, operation_id, params, ctx.clock.now())
-        if not operation_store.insert_operation(conn, values):
-            raise OperationExists(f"Operation {operation_id} already exists", {"operation_id": operation_id})
-        operation_store.insert_input(conn, operation_id=operation_id, body=raw)
-    if len(parsed.items) <= ctx.settings.inline_operation_items:
-        run(ctx, operation_id, parsed=parsed)
+        if len(parsed.items) <= ctx.settings.inline_operation_items:
+            _run_inline(ctx, conn, caller, kind, parsed, params, operation_id)
+        else:
+            _insert_operation(conn, _operation_values(caller, kind, operation_id, params, ctx.clock.now()))
+            operation_store.insert_input(conn, operation_id=operation_id, body=raw)
     return operations.get(ctx, caller=caller, operation_id=operation_id)
 
 
-def run(ctx: Context, operation_id: str, *, parsed: Parsed | None = None) -> bool:
-    """Claim and run one pending operation; False when another runner holds it."""
+def _insert_operation(conn: Connection, values: dict[str, Any]) -> None:
+    if not operation_store.insert_operation(conn, values):
+        raise OperationExists(f"Operation {values['id']} already exists", {"operation_id": values["id"]})
+
+
+def _run_inline(
+    ctx: Context,
+    conn: Connection,
+    caller: int,
+    kind: ObjectKind,
+    parsed: Parsed,
+    params: CreateParams,
+    operation_id: str,
+) -> Outcome:
+    """Record the operation and run its batch inside the caller's transaction."""
+    claim, now = uuid.uuid4().hex, ctx.clock.now()
+    values = {
+        **_operation_values(caller, kind, operation_id, params, now),
+        "status": "RUNNING",
+        "claim": claim,
+    }
+    _insert_operation(conn, {**values, "started": now})
+    outcome = run_batch(ctx, conn, caller=caller, kind=kind, items=parsed.items, params=params)
+    _finish(ctx, conn, operation_id, claim, kind, outcome)
+    return outcome
+
+
+def _finish(
+    ctx: Context, conn: Connection, operation_id: str, claim: str, kind: ObjectKind, outcome: Outcome
+) -> None:
+    finished = operation_store.finish(
+        conn,
+        operation_id=operation_id,
+        claim=claim,
+        status="SUCCESS" if outcome.created else "FAIL",
+        now=ctx.clock.now(),
+        details=outcome.details(),
+        log_body=orjson.dumps(log_items(kind, outcome)).decode(),
+    )
+    if not finished:
+        raise _ClaimLost
+
+
+def run(ctx: Context, operation_id: str) -> bool:
+    """Claim and run one stored operation; False when another runner holds it."""
     claim, now = uuid.uuid4().hex, ctx.clock.now()
     lease_until = now + timedelta(seconds=ctx.settings.operation_lease_seconds)
     with ctx.db.write() as conn:
@@ -267,7 +315,7 @@ def run(ctx: Context, operation_id: str, *, parsed: Parsed | None = None) -> boo
         ):
             return False
     try:
-        return _execute(ctx, operation_id, claim, parsed)
+        return _execute(ctx, operation_id, claim)
     except Exception:
         log.exception("operation %s failed unexpectedly", operation_id)
         with ctx.db.write() as conn:
@@ -289,32 +337,25 @@ class _ClaimLost(Exception):
     pass
 
 
-def _execute(ctx: Context, operation_id: str, claim: str, parsed: Parsed | None) -> bool:
+def _execute(ctx: Context, operation_id: str, claim: str) -> bool:
     try:
         with ctx.db.write() as conn:
             operation = operation_store.get_any(conn, operation_id=operation_id)
             if operation is None or operation.claim != claim or operation.status != "RUNNING":
                 raise _ClaimLost
             kind = KINDS[operation.type]
-            if parsed is None:
-                body = operation_store.input_body(conn, operation_id=operation_id)
-                assert body is not None
-                parsed = parse(kind, body, limit=kind.async_limit)
+            body = operation_store.input_body(conn, operation_id=operation_id)
+            assert body is not None  # kept until the operation finishes
             params = CreateParams(**operation.parameters)
             outcome = run_batch(
-                ctx, conn, caller=operation.owner_id, kind=kind, items=parsed.items, params=params
-            )
-            finished = operation_store.finish(
+                ctx,
                 conn,
-                operation_id=operation_id,
-                claim=claim,
-                status="SUCCESS" if outcome.created else "FAIL",
-                now=ctx.clock.now(),
-                details=outcome.details(),
-                log_body=orjson.dumps(log_items(kind, outcome)).decode(),
+                caller=operation.owner_id,
+                kind=kind,
+                items=parse(kind, body, limit=kind.async_limit).items,
+                params=params,
             )
-            if not finished:
-                raise _ClaimLost
+            _finish(ctx, conn, operation_id, claim, kind, outcome)
     except _ClaimLost:
         log.warning("operation %s was taken over by another runner", operation_id)
         return False
@@ -338,7 +379,9 @@ def create_now(ctx: Context, *, caller: int, kind: ObjectKind, raw: bytes, param
     parsed = parse(kind, raw, limit=kind.sync_limit)
     with ctx.db.write() as conn:
         quotas.charge(ctx, conn, requester_id=caller, action=kind.quota_action, amount=parsed.units)
-        outcome = run_batch(ctx, conn, caller=caller, kind=kind, items=parsed.items, params=params)
+        outcome = _run_inline(
+            ctx, conn, caller, kind, parsed, params, params.operation_id or str(uuid.uuid4())
+        )
         if parsed.single and outcome.invalid:
             raise ValidationFailed("Validation failed", parsed.items[0].errors)
         if not outcome.created:
@@ -346,7 +389,6 @@ def create_now(ctx: Context, *, caller: int, kind: ObjectKind, raw: bytes, param
                 "Validation failed: nothing was created",
                 {str(index): item.errors for index, item in enumerate(parsed.items) if item.errors},
             )
-        _record_sync_operation(ctx, conn, caller, kind, params, outcome)
     rendered = [
         kind.render(item.row) for item in parsed.items if item.row is not None and item.id is not None
     ]
@@ -356,27 +398,3 @@ def create_now(ctx: Context, *, caller: int, kind: ObjectKind, raw: bytes, param
     entries = [f'"{index}":{next(created)}' for index, item in enumerate(parsed.items) if item.id is not None]
     errors = {str(index): item.errors for index, item in enumerate(parsed.items) if item.errors}
     return '{"items":{' + ",".join(entries) + '},"validation_errors":' + orjson.dumps(errors).decode() + "}"
-
-
-def _record_sync_operation(
-    ctx: Context, conn: Connection, caller: int, kind: ObjectKind, params: CreateParams, outcome: Outcome
-) -> None:
-    operation_id = params.operation_id or str(uuid.uuid4())
-    claim, now = uuid.uuid4().hex, ctx.clock.now()
-    values = {
-        **_operation_values(caller, kind, operation_id, params, now),
-        "status": "RUNNING",
-        "claim": claim,
-        "started": now,
-    }
-    if not operation_store.insert_operation(conn, values):
-        raise OperationExists(f"Operation {operation_id} already exists", {"operation_id": operation_id})
-    operation_store.finish(
-        conn,
-        operation_id=operation_id,
-        claim=claim,
-        status="SUCCESS",
-        now=now,
-        details=outcome.details(),
-        log_body=orjson.dumps(log_items(kind, outcome)).decode(),
-    )

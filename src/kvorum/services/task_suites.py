@@ -34,7 +34,7 @@ SUITE_KEYS = (
     "longitude",
     "latitude",
 )
-TASK_KEYS = ("input_values", "known_solutions", "message_on_unknown_solution")
+TASK_KEYS = frozenset({"input_values", "known_solutions", "message_on_unknown_solution"})
 SEARCH = search_rules.SearchSpec(
     exact={
         "pool_id": search_rules.numeric_id,
@@ -80,35 +80,27 @@ def _prepare(item: batch.Item, targets: TargetPools, params: batch.CreateParams)
     if errors:
         return
     item.pool = pool
-    item.row = {
-        "owner_id": pool.owner_id,
-        "pool_id": pool.id,
-        "overlap": overlap,
-        "infinite_overlap": infinite,
-        "issuing_order_override": float(sent.get("issuing_order_override", 0)),
-        "tasks": [{key: task[key] for key in TASK_KEYS if key in task} for task in sent["tasks"]],
-        "suite": {key: sent[key] for key in SUITE_KEYS if key in sent},
-    }
+    tasks = [{key: value for key, value in task.items() if key in TASK_KEYS} for task in sent["tasks"]]
+    extra = {key: sent[key] for key in SUITE_KEYS if key in sent}
+    order = float(sent.get("issuing_order_override", 0))
+    item.row = (pool.owner_id, pool.id, overlap, infinite, order, tasks, extra)
 
 
 def _persist(conn: Any, items: list[batch.Item], now: Any) -> None:
+    """Give suites and their tasks ids and insert them; `row` becomes the row in SUITE_INSERT order."""
     suite_ids = store.allocate_ids(conn, sequence="task_suite", count=len(items))
-    task_ids = iter(
-        store.allocate_ids(conn, sequence="task", count=sum(len(i.row["tasks"]) for i in items if i.row))
-    )
+    task_count = sum(len(item.row[5]) for item in items if item.row is not None)
+    task_ids = iter(store.allocate_ids(conn, sequence="task", count=task_count))
     rows, members = [], []
     for item, suite_id in zip(items, suite_ids, strict=True):
-        row = item.row
-        assert row is not None
-        tasks = [{"id": next(task_ids), **task} for task in row.pop("tasks")]
-        members.extend(
-            {"task_suite_id": suite_id, "position": position, "task_id": task["id"]}
-            for position, task in enumerate(tasks)
-        )
-        row["body"] = orjson.dumps({"tasks": tasks, **row.pop("suite")}).decode()
-        item.id = row["id"] = suite_id
-        row["created"] = now
-        rows.append(row)
+        assert item.row is not None
+        owner_id, pool_id, overlap, infinite, order, tasks, extra = item.row
+        tasks = [{"id": next(task_ids), **task} for task in tasks]
+        members.extend((suite_id, position, task["id"]) for position, task in enumerate(tasks))
+        body = orjson.dumps({"tasks": tasks, **extra}).decode()
+        item.id = suite_id
+        item.row = (suite_id, owner_id, pool_id, now, overlap, infinite, order, body)
+        rows.append(item.row)
     store.insert_suites(conn, rows, members)
 
 
@@ -132,7 +124,7 @@ KIND = batch.register(
         units=lambda sent: len(sent["tasks"]),
         prepare=_prepare,
         persist=_persist,
-        render=render,
+        render=lambda row: render(dict(zip(store.SUITE_INSERT, row, strict=True))),
     )
 )
 

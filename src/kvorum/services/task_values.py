@@ -8,10 +8,8 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 Errors = dict[str, dict[str, str]]
-Check = Callable[[Any, str, Errors], None]
 
 
 def _error(errors: Errors, path: str, code: str, message: str) -> None:
@@ -37,12 +35,12 @@ def _coordinates(text: str) -> bool:
     return -90 <= latitude <= 90 and -180 <= longitude <= 180
 
 
+_URL = re.compile(r"https?://[^\s/?#]+(?:[/?#]\S*)?", re.IGNORECASE)
+
+
 def _url(text: str) -> bool:
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
+    """An absolute http(s) URL with a host and no white space."""
+    return _URL.fullmatch(text) is not None
 
 
 _TYPE_CHECKS: dict[str, tuple[Callable[[Any], bool], str, str]] = {
@@ -57,22 +55,23 @@ _TYPE_CHECKS: dict[str, tuple[Callable[[Any], bool], str, str]] = {
 }
 
 
-def _scalar_check(spec: Mapping[str, Any]) -> Check:
-    """A checker for one value of the spec's scalar type, with its constraints."""
+Problem = tuple[str, str]
+"""(code, message) of one bad value."""
+FieldCheck = Callable[[Any], list[tuple[str, str, str]] | None]
+"""Checks one field's value: None, or (sub-path, code, message) for each problem."""
+
+
+def _scalar_check(spec: Mapping[str, Any]) -> Callable[[Any], Problem | None]:
+    """A checker for one value of the spec's scalar type: None, or the first problem found."""
     kind = spec["type"].removeprefix("array_")
     is_type, type_code, type_message = _TYPE_CHECKS[kind]
-    constraints: list[Callable[[Any, str, Errors], None]] = []
+    constraints: list[Callable[[Any], Problem | None]] = []
 
     def bound(key: str, code: str, test: Callable[[Any, Any], bool], measure: Callable[[Any], Any]) -> None:
         limit = spec.get(key)
         if limit is not None:
-            message = f"{key.replace('_', ' ')} is {limit}"
-
-            def check(value: Any, path: str, errors: Errors) -> None:
-                if test(measure(value), limit):
-                    _error(errors, path, code, message)
-
-            constraints.append(check)
+            problem = (code, f"{key.replace('_', ' ')} is {limit}")
+            constraints.append(lambda value: problem if test(measure(value), limit) else None)
 
     bound("min_length", "STRING_LENGTH_LESS_THAN_MIN", lambda size, low: size < low, len)
     bound("max_length", "STRING_LENGTH_GREATER_THAN_MAX", lambda size, high: size > high, len)
@@ -81,66 +80,57 @@ def _scalar_check(spec: Mapping[str, Any]) -> Check:
     allowed = spec.get("allowed_values")
     if allowed is not None:
         allowed_set = {(type(value), value) for value in allowed}
-
-        def check_allowed(value: Any, path: str, errors: Errors) -> None:
-            if (type(value), value) not in allowed_set:
-                _error(errors, path, "VALUE_NOT_ALLOWED", f"allowed values are {allowed}")
-
-        constraints.append(check_allowed)
+        not_allowed = ("VALUE_NOT_ALLOWED", f"allowed values are {allowed}")
+        constraints.append(lambda value: None if (type(value), value) in allowed_set else not_allowed)
     pattern = spec.get("pattern")
     if pattern is not None:
         compiled = re.compile(pattern)
-
-        def check_pattern(value: Any, path: str, errors: Errors) -> None:
-            if compiled.fullmatch(value) is None:
-                _error(errors, path, "PATTERN_MISMATCH", f"the value does not match {pattern}")
-
-        constraints.append(check_pattern)
+        mismatch = ("PATTERN_MISMATCH", f"the value does not match {pattern}")
+        constraints.append(lambda value: None if compiled.fullmatch(value) else mismatch)
     if kind == "url":
-        constraints.append(
-            lambda value, path, errors: (
-                None
-                if _url(value)
-                else _error(errors, path, "INVALID_URL_SYNTAX", "an http or https URL is expected")
-            )
-        )
+        bad_url = ("INVALID_URL_SYNTAX", "an http or https URL is expected")
+        constraints.append(lambda value: None if _url(value) else bad_url)
     if kind == "coordinates":
-        constraints.append(
-            lambda value, path, errors: (
-                None
-                if _coordinates(value)
-                else _error(
-                    errors, path, "INVALID_COORDINATES_SYNTAX", "'latitude,longitude' in degrees is expected"
-                )
-            )
-        )
+        bad_point = ("INVALID_COORDINATES_SYNTAX", "'latitude,longitude' in degrees is expected")
+        constraints.append(lambda value: None if _coordinates(value) else bad_point)
+    wrong_type = (type_code, type_message)
 
-    def check(value: Any, path: str, errors: Errors) -> None:
+    def check(value: Any) -> Problem | None:
         if not is_type(value):
-            _error(errors, path, type_code, type_message)
-            return
+            return wrong_type
         for constraint in constraints:
-            constraint(value, path, errors)
+            problem = constraint(value)
+            if problem is not None:
+                return problem
+        return None
 
     return check
 
 
-def _field_check(spec: Mapping[str, Any]) -> Check:
+def _field_check(spec: Mapping[str, Any]) -> FieldCheck:
     element = _scalar_check(spec)
     if not spec["type"].startswith("array_"):
-        return element
+
+        def check_scalar(value: Any) -> list[tuple[str, str, str]] | None:
+            problem = element(value)
+            return None if problem is None else [("", *problem)]
+
+        return check_scalar
     low, high = spec.get("min_size"), spec.get("max_size")
 
-    def check_array(value: Any, path: str, errors: Errors) -> None:
+    def check_array(value: Any) -> list[tuple[str, str, str]] | None:
         if not isinstance(value, list):
-            _error(errors, path, "ARRAY_EXPECTED", "an array is expected")
-            return
+            return [("", "ARRAY_EXPECTED", "an array is expected")]
+        problems = []
         if low is not None and len(value) < low:
-            _error(errors, path, "ARRAY_SIZE_LESS_THAN_MIN", f"at least {low} items are expected")
+            problems.append(("", "ARRAY_SIZE_LESS_THAN_MIN", f"at least {low} items are expected"))
         if high is not None and len(value) > high:
-            _error(errors, path, "ARRAY_SIZE_GREATER_THAN_MAX", f"at most {high} items are expected")
+            problems.append(("", "ARRAY_SIZE_GREATER_THAN_MAX", f"at most {high} items are expected"))
         for index, item in enumerate(value):
-            element(item, f"{path}.{index}", errors)
+            problem = element(item)
+            if problem is not None:
+                problems.append((f".{index}", *problem))
+        return problems or None
 
     return check_array
 
@@ -152,6 +142,7 @@ class ValuesChecker:
         self._fields = {
             name: (_field_check(field), bool(field.get("required", True))) for name, field in spec.items()
         }
+        self._required = [name for name, (_, required) in self._fields.items() if required]
 
     def check(self, values: Any, path: str, errors: Errors) -> None:
         """Record every problem of `values` under `path`: types, constraints, missing and unknown fields."""
@@ -169,7 +160,10 @@ class ValuesChecker:
                 if entry[1]:
                     _error(errors, f"{path}.{name}", "VALUE_REQUIRED", "a value is required")
             else:
-                entry[0](value, f"{path}.{name}", errors)
-        for name, (_, required) in fields.items():
-            if required and name not in values:
+                problems = entry[0](value)
+                if problems is not None:
+                    for suffix, code, message in problems:
+                        _error(errors, f"{path}.{name}{suffix}", code, message)
+        for name in self._required:
+            if name not in values:
                 _error(errors, f"{path}.{name}", "VALUE_REQUIRED", "a value is required")

@@ -15,16 +15,18 @@ from kvorum.services.errors import Conflict, NotFound, Problems, ValidationFaile
 from kvorum.services.task_pools import TargetPool, TargetPools
 from kvorum.store import tasks as store
 
-STORED_KEYS = (
-    "input_values",
-    "known_solutions",
-    "message_on_unknown_solution",
-    "baseline_solutions",
-    "reserved_for",
-    "unavailable_for",
-    "traits_all_of",
-    "traits_any_of",
-    "traits_none_of_any",
+STORED_KEYS = frozenset(
+    {
+        "input_values",
+        "known_solutions",
+        "message_on_unknown_solution",
+        "baseline_solutions",
+        "reserved_for",
+        "unavailable_for",
+        "traits_all_of",
+        "traits_any_of",
+        "traits_none_of_any",
+    }
 )
 SEARCH = search_rules.SearchSpec(
     exact={"pool_id": search_rules.numeric_id, "overlap": search_rules.integer},
@@ -77,8 +79,9 @@ def check_solutions(sent: Mapping[str, Any], pool: TargetPool, prefix: str, erro
     """Solutions must fit the output spec; training and zero-reward pools take only tasks with answers."""
     known = sent.get("known_solutions")
     for key in ("known_solutions", "baseline_solutions"):
-        for index, solution in enumerate(sent.get(key) or ()):
-            pool.outputs.check(solution["output_values"], f"{prefix}{key}.{index}.output_values", errors)
+        if key in sent:
+            for index, solution in enumerate(sent[key] or ()):
+                pool.outputs.check(solution["output_values"], f"{prefix}{key}.{index}.output_values", errors)
     if not known and (pool.training or pool.zero_reward):
         why = "a training task" if pool.training else f"pool {pool.id} pays no reward, so a task there"
         errors[f"{prefix}known_solutions"] = {
@@ -106,24 +109,18 @@ def _prepare(item: batch.Item, targets: TargetPools, params: batch.CreateParams)
     if errors:
         return
     item.pool = pool
-    item.row = {
-        "owner_id": pool.owner_id,
-        "pool_id": pool.id,
-        "overlap": overlap,
-        "infinite_overlap": infinite,
-        "golden": known,
-        "origin_task_id": None,
-        "body": orjson.dumps({key: sent[key] for key in STORED_KEYS if key in sent}).decode(),
-    }
+    body = orjson.dumps({key: value for key, value in sent.items() if key in STORED_KEYS}).decode()
+    item.row = (pool.owner_id, pool.id, overlap, infinite, known, None, body)
 
 
 def _persist(conn: Any, items: list[batch.Item], now: Any) -> None:
+    """Give the items ids and insert them; `row` becomes the full row in store.TASK_INSERT order."""
     ids = store.allocate_ids(conn, sequence="task", count=len(items))
     rows = []
     for item, task_id in zip(items, ids, strict=True):
-        assert item.row is not None
-        item.id = item.row["id"] = task_id
-        item.row["created"] = now
+        owner_id, pool_id, overlap, infinite, golden, origin, body = item.row
+        item.id = task_id
+        item.row = (task_id, owner_id, pool_id, now, overlap, infinite, golden, origin, body)
         rows.append(item.row)
     store.insert_tasks(conn, rows)
 
@@ -140,6 +137,11 @@ def page_json(rows: Any, has_more: bool, render: Any) -> str:
     """A search answer assembled from pre-rendered objects."""
     items = ",".join(render(row._mapping) for row in rows)
     return '{"items":[' + items + '],"has_more":' + ("true" if has_more else "false") + "}"
+
+
+def render_row(row: tuple[Any, ...]) -> str:
+    """A freshly inserted row (store.TASK_INSERT order), rendered like a stored one."""
+    return render(dict(zip(store.TASK_INSERT, row, strict=True)))
 
 
 def render(row: Mapping[str, Any]) -> str:
@@ -168,7 +170,7 @@ KIND = batch.register(
         units=_units,
         prepare=_prepare,
         persist=_persist,
-        render=render,
+        render=render_row,
     )
 )
 

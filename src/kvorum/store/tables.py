@@ -138,8 +138,10 @@ tasks = Table(
     Column("body", Text, nullable=False),
     Index("ix_tasks_pool_id_id", "pool_id", "id"),
     Index("ix_tasks_owner_id_id", "owner_id", "id"),
+    sqlite_with_rowid=False,
 )
-"""`body` is the task's JSON object without the columns above, serialized once at creation."""
+"""`body` is the task's JSON object without the columns above, serialized once at creation.
+On SQLite the rows live in the primary key's tree (WITHOUT ROWID): one tree less to write."""
 
 task_suites = Table(
     "task_suites",
@@ -154,6 +156,7 @@ task_suites = Table(
     Column("body", Text, nullable=False),
     Index("ix_task_suites_pool_id_id", "pool_id", "id"),
     Index("ix_task_suites_owner_id_id", "owner_id", "id"),
+    sqlite_with_rowid=False,
 )
 
 task_suite_tasks = Table(

@@ -3,8 +3,9 @@
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, select, update
 
+from kvorum.store import bulk
 from kvorum.store import search as search_store
 from kvorum.store.search import Search
 from kvorum.store.tables import id_counters, task_suite_tasks, task_suites, tasks
@@ -44,15 +45,39 @@ def allocate_ids(conn: Connection, *, sequence: str, count: int) -> list[str]:
     return [format(number, f"0{ID_WIDTH}x") for number in range(last - count + 1, last + 1)]
 
 
-def insert_tasks(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        conn.execute(insert(tasks), rows)
+TASK_INSERT = (
+    "id",
+    "owner_id",
+    "pool_id",
+    "created",
+    "overlap",
+    "infinite_overlap",
+    "golden",
+    "origin_task_id",
+    "body",
+)
+SUITE_INSERT = (
+    "id",
+    "owner_id",
+    "pool_id",
+    "created",
+    "overlap",
+    "infinite_overlap",
+    "issuing_order_override",
+    "body",
+)
+MEMBER_INSERT = ("task_suite_id", "position", "task_id")
 
 
-def insert_suites(conn: Connection, rows: list[dict[str, Any]], members: list[dict[str, Any]]) -> None:
-    if rows:
-        conn.execute(insert(task_suites), rows)
-        conn.execute(insert(task_suite_tasks), members)
+def insert_tasks(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+    """Rows in the order of TASK_INSERT."""
+    bulk.insert_rows(conn, tasks, TASK_INSERT, rows)
+
+
+def insert_suites(conn: Connection, rows: list[tuple[Any, ...]], members: list[tuple[Any, ...]]) -> None:
+    """Rows in the order of SUITE_INSERT and MEMBER_INSERT."""
+    bulk.insert_rows(conn, task_suites, SUITE_INSERT, rows)
+    bulk.insert_rows(conn, task_suite_tasks, MEMBER_INSERT, members)
 
 
 def get_task(conn: Connection, *, owner_id: int, task_id: str) -> Row[Any] | None:

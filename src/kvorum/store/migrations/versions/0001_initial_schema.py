@@ -157,6 +157,7 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(["pool_id"], ["pools.id"], name=op.f("fk_task_suites_pool_id_pools")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_task_suites")),
+        sqlite_with_rowid=False,
     )
     with op.batch_alter_table("task_suites", schema=None) as batch_op:
         batch_op.create_index("ix_task_suites_owner_id_id", ["owner_id", "id"], unique=False)
@@ -176,6 +177,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["owner_id"], ["requesters.id"], name=op.f("fk_tasks_owner_id_requesters")),
         sa.ForeignKeyConstraint(["pool_id"], ["pools.id"], name=op.f("fk_tasks_pool_id_pools")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tasks")),
+        sqlite_with_rowid=False,
     )
     with op.batch_alter_table("tasks", schema=None) as batch_op:
         batch_op.create_index("ix_tasks_owner_id_id", ["owner_id", "id"], unique=False)
