@@ -201,9 +201,10 @@ def main() -> None:
                 elapsed, count = kvorum_async(live, total, batch)
                 rss = peak_rss_mb(Path(folder))
                 rate = total / elapsed
+                label = f"kvorum {backend:10} async {total // batch} x {batch}:"
                 print(
-                    f"kvorum {backend:10} async {total // batch} x {batch}: {rate:10,.0f} tasks/s  ({elapsed:.2f} s, "
-                    f"{rate / floor_rate:.0%} of floor, {count} readable, peak server RSS {rss:.0f} MB)"
+                    f"{label} {rate:10,.0f} tasks/s  ({elapsed:.2f} s, {rate / floor_rate:.0%} of floor, "
+                    f"{count} readable, peak server RSS {rss:.0f} MB)"
                 )
                 sync_seconds = kvorum_sync(live, 5_000)
                 print(
