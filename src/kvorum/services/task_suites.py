@@ -91,7 +91,8 @@ def _persist(conn: Any, items: list[batch.Item], now: Any) -> None:
     suite_ids = store.allocate_ids(conn, sequence="task_suite", count=len(items))
     task_count = sum(len(item.row[5]) for item in items if item.row is not None)
     task_ids = iter(store.allocate_ids(conn, sequence="task", count=task_count))
-    rows, members = [], []
+    rows: list[tuple[Any, ...]] = []
+    members: list[tuple[str, int, str]] = []
     for item, suite_id in zip(items, suite_ids, strict=True):
         assert item.row is not None
         owner_id, pool_id, overlap, infinite, order, tasks, extra = item.row
@@ -104,7 +105,7 @@ def _persist(conn: Any, items: list[batch.Item], now: Any) -> None:
     store.insert_suites(conn, rows, members)
 
 
-def render(row: Mapping[str, Any]) -> str:
+def render(row: Mapping[Any, Any]) -> str:
     parts = [f'"id":"{row["id"]}"', f'"pool_id":"{row["pool_id"]}"', row["body"][1:-1], overlap_json(row)]
     parts.append(f'"issuing_order_override":{orjson.dumps(row["issuing_order_override"]).decode()}')
     parts.append(f'"created":"{format_datetime(row["created"])}"')

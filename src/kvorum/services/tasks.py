@@ -118,6 +118,7 @@ def _persist(conn: Any, items: list[batch.Item], now: Any) -> None:
     ids = store.allocate_ids(conn, sequence="task", count=len(items))
     rows = []
     for item, task_id in zip(items, ids, strict=True):
+        assert item.row is not None
         owner_id, pool_id, overlap, infinite, golden, origin, body = item.row
         item.id = task_id
         item.row = (task_id, owner_id, pool_id, now, overlap, infinite, golden, origin, body)
@@ -125,7 +126,7 @@ def _persist(conn: Any, items: list[batch.Item], now: Any) -> None:
     store.insert_tasks(conn, rows)
 
 
-def overlap_json(row: Mapping[str, Any]) -> str:
+def overlap_json(row: Mapping[Any, Any]) -> str:
     """The overlap keys of a task or suite; the client requires overlap exactly when not infinite."""
     if row["infinite_overlap"]:
         return '"infinite_overlap":true'
@@ -144,7 +145,7 @@ def render_row(row: tuple[Any, ...]) -> str:
     return render(dict(zip(store.TASK_INSERT, row, strict=True)))
 
 
-def render(row: Mapping[str, Any]) -> str:
+def render(row: Mapping[Any, Any]) -> str:
     """The task's JSON, assembled around its stored body without parsing it."""
     parts = [f'"id":"{row["id"]}"', f'"pool_id":"{row["pool_id"]}"', row["body"][1:-1], overlap_json(row)]
     if row["origin_task_id"]:

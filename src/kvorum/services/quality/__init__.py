@@ -1,0 +1,1 @@
+"""Quality control: the rule language (collectors, conditions, actions) and, later, its evaluation."""
