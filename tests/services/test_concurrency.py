@@ -1,6 +1,5 @@
 """Races between requests: one transition wins, quotas never let more through than allowed."""
 
-
 import pytest
 
 from helpers import pool_body, project_body, race

@@ -87,7 +87,7 @@ def test_a_runner_that_lost_its_claim_writes_nothing(
         )
     clock.advance(timedelta(seconds=1))
     assert batch.run_due(ctx) == 1
-    assert batch._execute(ctx, operation_id, "slow", None) is False
+    assert batch._execute(ctx, operation_id, "slow") is False
     assert task_count(ctx, caller) == 10
     log = orjson.loads(operations.log(ctx, caller=caller, operation_id=operation_id))
     assert len(log) == 10
