@@ -1,0 +1,52 @@
+"""A live `kvorum serve` per backend, driven by the unmodified toloka-kit client.
+
+One server process per backend serves every compat test; tests isolate themselves by creating
+their own projects and filtering searches on them. The `api` fixture runs each test once with the
+sync client and once with the async one, behind the same call-style facade.
+"""
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from live import AsyncFacade, LiveServer, live_server_on_fresh_database, root_conftest
+from toloka.async_client import AsyncTolokaClient
+from toloka.client import TolokaClient
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """One `live_server` per backend of the suite's BACKENDS, shared by the whole session."""
+    if "live_server" in metafunc.fixturenames:
+        backends = root_conftest(metafunc.config).BACKENDS
+        metafunc.parametrize("live_server", backends, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    with live_server_on_fresh_database(
+        request.param, request, tmp_path_factory.mktemp(request.param)
+    ) as server:
+        yield server
+
+
+@pytest.fixture
+def client(live_server: LiveServer) -> TolokaClient:
+    return TolokaClient(live_server.token, url=live_server.url)
+
+
+@pytest.fixture
+def async_client(live_server: LiveServer) -> AsyncTolokaClient:
+    return AsyncTolokaClient(live_server.token, url=live_server.url)
+
+
+@pytest.fixture(params=["sync", "async"])
+def api(request: pytest.FixtureRequest, live_server: LiveServer) -> Iterator[Any]:
+    """The requester's client, sync or async, called the sync way."""
+    if request.param == "sync":
+        yield request.getfixturevalue("client")
+        return
+    with asyncio.Runner() as runner:
+        yield AsyncFacade(request.getfixturevalue("async_client"), runner)
