@@ -22,13 +22,27 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("live_server", backends, indirect=True, scope="session")
 
 
+GENEROUS_QUOTAS = {
+    f"KVORUM_QUOTA_{action}_PER_{window}": "1000000"
+    for action in (
+        "PROJECT_CREATE",
+        "POOL_CREATE",
+        "TRAINING_CREATE",
+        "POOL_CLONE",
+        "TRAINING_CLONE",
+        "TASK_CREATE",
+    )
+    for window in ("MINUTE", "DAY")
+}
+"""The shared server serves the whole suite in a minute or two; quotas are tested on servers of their own."""
+
+
 @pytest.fixture(scope="session")
 def live_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
-    with live_server_on_fresh_database(
-        request.param, request, tmp_path_factory.mktemp(request.param)
-    ) as server:
+    folder = tmp_path_factory.mktemp(request.param)
+    with live_server_on_fresh_database(request.param, request, folder, GENEROUS_QUOTAS) as server:
         yield server
 
 

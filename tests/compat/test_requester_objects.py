@@ -20,7 +20,6 @@ from toloka.client.exceptions import (
     TooManyRequestsApiError,
     ValidationApiError,
 )
-from toloka.client.project import ProjectStatus
 from toloka.client.requester import Requester
 
 pytestmark = pytest.mark.compat
@@ -68,7 +67,7 @@ def test_create_and_get_project(api: API, build: Callable[[], Project]) -> None:
     sent = build()
     created = api.create_project(sent)
     assert created.id
-    assert created.status == ProjectStatus.ACTIVE
+    assert created.status == Project.ProjectStatus.ACTIVE
     assert created.created is not None
     assert_kept(sent, created)
     assert created.task_spec == sent.task_spec
@@ -106,14 +105,14 @@ def test_update_and_archive_project(api: API, project: Project, training: Traini
     api.archive_training(training.id)
     archived = api.archive_project(project.id)
     assert archived.id == project.id
-    assert archived.status == ProjectStatus.ARCHIVED
+    assert archived.status == Project.ProjectStatus.ARCHIVED
     assert api.get_project(project.id) == archived
 
 
 def test_archive_project_async(api: API, project: Project) -> None:
     done = finish(api, api.archive_project_async(project.id), operations.ProjectArchiveOperation)
     assert done.parameters.project_id == project.id
-    assert api.get_project(project.id).status == ProjectStatus.ARCHIVED
+    assert api.get_project(project.id).status == Project.ProjectStatus.ARCHIVED
 
 
 # Trainings
