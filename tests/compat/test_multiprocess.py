@@ -1,0 +1,73 @@
+"""Several `kvorum serve` processes on one PostgreSQL database behave as one server."""
+
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from live import LiveServer, create_requester, root_conftest, running_server
+
+from helpers import pool_body, project_body
+
+pytestmark = pytest.mark.compat
+
+QUOTA = 5
+
+
+@pytest.fixture
+def servers(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[list[LiveServer]]:
+    """Two processes, each with two workers, sharing one fresh database and one requester."""
+    if "postgresql" not in root_conftest(request.config).BACKENDS:
+        pytest.skip("needs PostgreSQL")
+    database = root_conftest(request.config).fresh_database("postgresql", request, tmp_path)
+    url = next(database)
+    token = create_requester(url)
+    env = {"KVORUM_QUOTA_POOL_CREATE_PER_MINUTE": str(QUOTA)}
+    with ExitStack() as stack:
+        yield [
+            stack.enter_context(
+                running_server("postgresql", url, tmp_path, env, token=token, extra_args=("--workers", "2"))
+            )
+            for _ in range(2)
+        ]
+    next(database, None)
+
+
+def clients(servers: list[LiveServer]) -> list[httpx.Client]:
+    return [
+        httpx.Client(base_url=s.url, headers={"Authorization": f"OAuth {s.token}"}, timeout=60)
+        for s in servers
+    ]
+
+
+def across(servers: list[LiveServer], count: int, call: Any) -> list[httpx.Response]:
+    """`count` concurrent calls, alternating between the servers."""
+    http = clients(servers)
+    with ThreadPoolExecutor(max_workers=count) as executor:
+        return list(executor.map(lambda n: call(http[n % len(http)]), range(count)))
+
+
+def test_processes_share_quotas_transitions_and_operation_ids(servers: list[LiveServer]) -> None:
+    first = clients(servers)[0]
+    project = first.post("/api/v1/projects", json=project_body()).json()
+
+    created = across(servers, 12, lambda http: http.post("/api/v1/pools", json=pool_body(project["id"])))
+    assert sorted(response.status_code for response in created) == [201] * QUOTA + [429] * (12 - QUOTA)
+    pool_id = next(response.json()["id"] for response in created if response.status_code == 201)
+
+    opened = across(servers, 8, lambda http: http.post(f"/api/v1/pools/{pool_id}/open"))
+    assert sorted(response.status_code for response in opened) == [202] + [204] * 7
+
+    operation_id = str(uuid.uuid4())
+    tasks = [
+        {"pool_id": pool_id, "input_values": {"image": f"https://img.example/{n}.png"}} for n in range(500)
+    ]
+    params = {"async_mode": "true", "allow_defaults": "true", "operation_id": operation_id}
+    submitted = across(servers, 8, lambda http: http.post("/api/v1/tasks", params=params, json=tasks))
+    assert sorted(response.status_code for response in submitted) == [202] + [409] * 7
+    page = first.get("/api/v1/tasks", params={"pool_id": pool_id, "limit": 1000}).json()
+    assert len(page["items"]) == 500
