@@ -33,7 +33,19 @@ class BaselineSolution(TypedDict, total=False):
     confidence_weight: Weight
 
 
-class TaskIn(TypedDict, total=False):
+class Issuing(TypedDict, total=False):
+    """How often and to whom a task or suite is issued."""
+
+    overlap: Overlap | None
+    infinite_overlap: Bool | None
+    reserved_for: WorkerIds
+    unavailable_for: WorkerIds
+    traits_all_of: Traits
+    traits_any_of: Traits
+    traits_none_of_any: Traits
+
+
+class TaskIn(Issuing, total=False):
     """A task to create: required `pool_id` and `input_values`; overlap unless defaults or infinite."""
 
     __pydantic_config__ = ConfigDict(extra="allow")  # type: ignore[misc]
@@ -43,13 +55,6 @@ class TaskIn(TypedDict, total=False):
     known_solutions: Annotated[list[KnownSolution], Field(max_length=100)]
     message_on_unknown_solution: Str
     baseline_solutions: Annotated[list[BaselineSolution], Field(max_length=100)]
-    overlap: Overlap | None
-    infinite_overlap: Bool | None
-    reserved_for: WorkerIds
-    unavailable_for: WorkerIds
-    traits_all_of: Traits
-    traits_any_of: Traits
-    traits_none_of_any: Traits
 
 
 class SuiteTaskIn(TypedDict, total=False):
@@ -62,20 +67,13 @@ class SuiteTaskIn(TypedDict, total=False):
     message_on_unknown_solution: Str
 
 
-class TaskSuiteIn(TypedDict, total=False):
+class TaskSuiteIn(Issuing, total=False):
     """A task suite to create."""
 
     __pydantic_config__ = ConfigDict(extra="allow")  # type: ignore[misc]
 
     pool_id: Required[PoolId]
     tasks: Required[Annotated[list[SuiteTaskIn], Field(min_length=1, max_length=1_000)]]
-    overlap: Overlap | None
-    infinite_overlap: Bool | None
-    reserved_for: WorkerIds
-    unavailable_for: WorkerIds
-    traits_all_of: Traits
-    traits_any_of: Traits
-    traits_none_of_any: Traits
     issuing_order_override: Annotated[Number, Field(ge=-99_999.99999, le=99_999.99999)]
     mixed: Bool
     longitude: Annotated[Number, Field(ge=-180, le=180)]

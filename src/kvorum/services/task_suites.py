@@ -18,8 +18,8 @@ from kvorum.services.tasks import (
     overlap_change,
     overlap_json,
     overlap_values,
-    page_json,
     resolve_overlap,
+    search_json,
     validated_body,
 )
 from kvorum.store import tasks as store
@@ -139,10 +139,7 @@ def get(ctx: Context, *, caller: int, suite_id: str) -> str:
 
 
 def find(ctx: Context, *, caller: int, params: dict[str, str]) -> str:
-    search = search_rules.parse(SEARCH, params)
-    with ctx.db.read() as conn:
-        rows, has_more = store.find_suites(conn, owner_id=caller, search=search)
-    return page_json(rows, has_more, render)
+    return search_json(ctx, caller=caller, params=params, spec=SEARCH, find=store.find_suites, render=render)
 
 
 def _changed(ctx: Context, caller: int, suite_id: str, values: dict[str, Any], open_pool: bool) -> str:

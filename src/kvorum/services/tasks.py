@@ -1,6 +1,6 @@
 """Tasks: creation rules, reading, and overlap changes."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -134,8 +134,19 @@ def overlap_json(row: Mapping[Any, Any]) -> str:
     return f'"overlap":{overlap},"infinite_overlap":false,"remaining_overlap":{overlap}'
 
 
-def page_json(rows: Any, has_more: bool, render: Any) -> str:
-    """A search answer assembled from pre-rendered objects."""
+def search_json(
+    ctx: Context,
+    *,
+    caller: int,
+    params: dict[str, str],
+    spec: search_rules.SearchSpec,
+    find: Callable[..., tuple[Sequence[Any], bool]],
+    render: Callable[[Mapping[Any, Any]], str],
+) -> str:
+    """A search answer assembled from objects rendered around their stored bodies."""
+    search = search_rules.parse(spec, params)
+    with ctx.db.read() as conn:
+        rows, has_more = find(conn, owner_id=caller, search=search)
     items = ",".join(render(row._mapping) for row in rows)
     return '{"items":[' + items + '],"has_more":' + ("true" if has_more else "false") + "}"
 
@@ -185,10 +196,7 @@ def get(ctx: Context, *, caller: int, task_id: str) -> str:
 
 
 def find(ctx: Context, *, caller: int, params: dict[str, str]) -> str:
-    search = search_rules.parse(SEARCH, params)
-    with ctx.db.read() as conn:
-        rows, has_more = store.find_tasks(conn, owner_id=caller, search=search)
-    return page_json(rows, has_more, render)
+    return search_json(ctx, caller=caller, params=params, spec=SEARCH, find=store.find_tasks, render=render)
 
 
 def validated_body(adapter: Any, raw: bytes) -> dict[str, Any]:
