@@ -267,3 +267,13 @@ def test_task_quota_ends_in_too_many_requests(request: pytest.FixtureRequest, tm
                 [Task(input_values={"image": u}, pool_id=pool.id) for u in urls(3)], allow_defaults=True
             )
         assert len(list(client.get_tasks(pool_id=pool.id))) == 8
+
+
+def test_one_request_fills_several_pools(api: API, pool: Pool) -> None:
+    other = api.create_pool(image_pool(pool.project_id))
+    tasks = [
+        Task(input_values={"image": url}, pool_id=(pool.id, other.id)[n % 2]) for n, url in enumerate(urls(6))
+    ]
+    result = api.create_tasks(tasks, allow_defaults=True)
+    assert [result.items[str(n)].pool_id for n in range(6)] == [pool.id, other.id] * 3
+    assert len(list(api.get_tasks(pool_id=other.id))) == 3
