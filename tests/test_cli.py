@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from kvorum.cli import app
 from kvorum.clock import Clock
-from kvorum.services import accounts
+from kvorum.services import accounts, workers
 from kvorum.services.context import Context
 from kvorum.settings import Settings
 from kvorum.store import db, migrate
@@ -45,7 +45,7 @@ def test_requester_errors_are_clear(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     duplicate = runner.invoke(app, ["requester", "create", "alice"])
     assert duplicate.exit_code == 1 and "already exists" in duplicate.output
     unknown = runner.invoke(app, ["requester", "token", "nobody"])
-    assert unknown.exit_code == 1 and "No requester" in unknown.output
+    assert unknown.exit_code == 1 and "No account" in unknown.output
 
 
 @pytest.fixture
@@ -66,3 +66,43 @@ def test_serve_refuses_an_out_of_date_postgresql_schema(empty_postgres: str) -> 
     engine = db.create(empty_postgres)
     assert migrate.current(engine) == migrate.head()
     engine.dispose()
+
+
+def test_worker_create_prints_a_token_for_the_worker_api(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'kvorum.db'}"
+    args = [
+        "worker",
+        "create",
+        "wanda",
+        "--country",
+        "RU",
+        "--languages",
+        "en,ru",
+        "--birth-date",
+        "1990-05-01",
+    ]
+    result = runner.invoke(app, [*args, "--password", "s3cret", "--database-url", url])
+    assert result.exit_code == 0, result.output
+    token = result.stdout.strip().splitlines()[-1]
+    context = Context(db=db.Database(db.create(url)), clock=Clock(), settings=Settings(database_url=url))
+    try:
+        worker = workers.authenticate(context, token=token)
+    finally:
+        context.db.dispose()
+    assert worker.name == "wanda"
+    assert worker.profile["languages"] == ["EN", "RU"] and worker.profile["country"] == "RU"
+    assert worker.facts()[("profile", "date_of_birth")] == 641520000
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--country", "Russia"], "country"),
+        (["--client-type", "FAX"], "client_type"),
+        (["--languages", "english"], "languages"),
+    ],
+)
+def test_worker_profile_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    url = f"sqlite:///{tmp_path / 'kvorum.db'}"
+    result = runner.invoke(app, ["worker", "create", "wanda", *args, "--database-url", url])
+    assert result.exit_code == 1 and message in result.output

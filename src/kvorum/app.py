@@ -11,6 +11,7 @@ from kvorum.api import errors
 from kvorum.api.middleware import RequestContext
 from kvorum.api.requester import bodies
 from kvorum.api.requester import router as requester_router
+from kvorum.api.worker import router as worker_router
 from kvorum.clock import Clock
 from kvorum.jobs.runner import Runner
 from kvorum.services.context import Context
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.state.context = context
     errors.install(app)
     app.include_router(requester_router)
+    app.include_router(worker_router)
     bodies.install(app)
     app.add_middleware(RequestContext, max_body_bytes=settings.max_body_bytes)
     return app

@@ -7,20 +7,25 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from pydantic import ValidationError
 from rich.console import Console
 
 from kvorum.clock import Clock
-from kvorum.services import accounts
+from kvorum.schemas.worker import WorkerProfile
+from kvorum.services import accounts, workers
 from kvorum.services.context import Context
 from kvorum.services.errors import DomainError
 from kvorum.settings import Settings
 from kvorum.store import db, migrate
+from kvorum.store.accounts import REQUESTERS
 
 app = typer.Typer(help="kvorum: a self-hosted crowdsourcing platform with a Toloka-compatible API.")
 db_app = typer.Typer(help="Database schema.")
 requester_app = typer.Typer(help="Requester accounts and API tokens.")
+worker_app = typer.Typer(help="Worker accounts and API tokens.")
 app.add_typer(db_app, name="db")
 app.add_typer(requester_app, name="requester")
+app.add_typer(worker_app, name="worker")
 console = Console(stderr=True, soft_wrap=True)
 
 DatabaseUrl = Annotated[
@@ -85,10 +90,52 @@ def requester_create(name: str, database_url: DatabaseUrl = None) -> None:
 def requester_token(name: str, database_url: DatabaseUrl = None) -> None:
     """Issue another API token for a requester; the last line printed is the token."""
     try:
-        token = accounts.issue_token(_context(database_url), name=name)
+        token = accounts.issue_token(_context(database_url), REQUESTERS, name=name)
     except DomainError as exc:
         raise _fail(exc.message) from None
     console.print(f"new API token for {name!r}:")
+    print(token)
+
+
+@worker_app.command("create")
+def worker_create(
+    name: str,
+    country: Annotated[str | None, typer.Option(help="ISO 3166-1 alpha-2 code, e.g. RU")] = None,
+    languages: Annotated[str, typer.Option(help="comma-separated ISO 639-1 codes, e.g. EN,RU")] = "",
+    password: Annotated[str | None, typer.Option(help="for signing in to the web pages")] = None,
+    client_type: Annotated[str, typer.Option(help="BROWSER or TOLOKA_APP")] = "BROWSER",
+    adult_allowed: Annotated[bool, typer.Option(help="may see adult content")] = False,
+    birth_date: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
+    gender: Annotated[str | None, typer.Option(help="MALE or FEMALE")] = None,
+    education: Annotated[str | None, typer.Option(help="BASIC, MIDDLE or HIGH")] = None,
+    city: Annotated[int | None, typer.Option(help="region id")] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Create a worker account; the last line printed is its API token."""
+    fields = {
+        "country": country,
+        "languages": [code.strip().upper() for code in languages.split(",") if code.strip()],
+        "client_type": client_type,
+        "adult_allowed": adult_allowed,
+        "date_of_birth": birth_date,
+        "gender": gender,
+        "education": education,
+        "city": city,
+    }
+    try:
+        profile = WorkerProfile.model_validate(
+            {key: value for key, value in fields.items() if value is not None}
+        )
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise _fail(f"invalid profile: {problems}") from None
+    try:
+        worker, token = workers.create_worker(
+            _context(database_url), name=name, profile=profile, password=password
+        )
+    except DomainError as exc:
+        raise _fail(exc.message) from None
+    console.print(f"worker {worker.name!r} created with id {worker.id}; API token:")
     print(token)
 
 

@@ -3,10 +3,13 @@
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Connection
+
 from kvorum.services.context import Context
 from kvorum.services.errors import AuthenticationFailed, Conflict, NotFound
 from kvorum.services.tokens import new_token, token_hash
 from kvorum.store import accounts as store
+from kvorum.store.accounts import REQUESTERS, Accounts
 
 
 @dataclass(frozen=True)
@@ -15,37 +18,48 @@ class Requester:
     name: str
 
 
-def create_requester(ctx: Context, *, name: str) -> tuple[Requester, str]:
-    """Create a requester account and its first API token."""
+def open_account(ctx: Context, kind: Accounts, *, name: str, **values: Any) -> tuple[int, str]:
+    """Create an account of `kind` and its first API token; (account id, token)."""
     name = name.strip()
     if not name:
-        raise Conflict("A requester name must not be blank")
+        raise Conflict("An account name must not be blank")
     token = new_token()
     with ctx.db.write() as conn:
-        if store.requester_by_name(conn, name=name) is not None:
-            raise Conflict(f"A requester named {name!r} already exists")
+        if store.by_name(conn, kind, name=name) is not None:
+            raise Conflict(f"An account named {name!r} already exists")
         now = ctx.clock.now()
-        requester_id = store.insert_requester(conn, name=name, now=now)
-        store.insert_token(conn, requester_id=requester_id, token_hash=token_hash(token), now=now)
-    return Requester(requester_id, name), token
+        account_id = store.insert_account(conn, kind, name=name, now=now, **values)
+        store.insert_token(conn, kind, account_id=account_id, token_hash=token_hash(token), now=now)
+    return account_id, token
 
 
-def issue_token(ctx: Context, *, name: str) -> str:
-    """Issue another API token for an existing requester; earlier tokens stay valid."""
+def issue_token(ctx: Context, kind: Accounts, *, name: str) -> str:
+    """Another API token for an existing account; earlier tokens stay valid."""
     token = new_token()
     with ctx.db.write() as conn:
-        row = store.requester_by_name(conn, name=name)
+        row = store.by_name(conn, kind, name=name)
         if row is None:
-            raise NotFound(f"No requester named {name!r}")
-        store.insert_token(conn, requester_id=row.id, token_hash=token_hash(token), now=ctx.clock.now())
+            raise NotFound(f"No account named {name!r}")
+        store.insert_token(conn, kind, account_id=row.id, token_hash=token_hash(token), now=ctx.clock.now())
     return token
+
+
+def account_for_token(conn: Connection, kind: Accounts, token: str) -> Any:
+    row = store.by_token(conn, kind, token_hash=token_hash(token))
+    if row is None:
+        raise AuthenticationFailed("The API token is not valid")
+    return row
+
+
+def create_requester(ctx: Context, *, name: str) -> tuple[Requester, str]:
+    """Create a requester account and its first API token."""
+    requester_id, token = open_account(ctx, REQUESTERS, name=name.strip())
+    return Requester(requester_id, name.strip()), token
 
 
 def authenticate(ctx: Context, *, token: str) -> Requester:
     with ctx.db.read() as conn:
-        row = store.requester_by_token(conn, token_hash=token_hash(token))
-    if row is None:
-        raise AuthenticationFailed("The API token is not valid")
+        row = account_for_token(conn, REQUESTERS, token)
     return Requester(row.id, row.name)
 
 

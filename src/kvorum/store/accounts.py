@@ -1,29 +1,52 @@
-"""Requester accounts and their API tokens (stored as SHA-256 hashes only)."""
+"""Accounts (requesters and workers) and their API tokens, stored as SHA-256 hashes only."""
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select
+from sqlalchemy import Column, Connection, Row, Table, insert, select
 
-from kvorum.store.tables import api_tokens, requesters
+from kvorum.store.tables import api_tokens, requesters, worker_tokens, workers
 
 
-def insert_requester(conn: Connection, *, name: str, now: datetime) -> int:
-    statement = insert(requesters).values(name=name, created=now).returning(requesters.c.id)
+@dataclass(frozen=True)
+class Accounts:
+    """An account table and the table of its tokens."""
+
+    accounts: Table
+    tokens: Table
+    owner: Column[Any]
+
+
+REQUESTERS = Accounts(requesters, api_tokens, api_tokens.c.requester_id)
+WORKERS = Accounts(workers, worker_tokens, worker_tokens.c.worker_id)
+
+
+def insert_account(conn: Connection, kind: Accounts, *, now: datetime, **values: Any) -> int:
+    statement = insert(kind.accounts).values(created=now, **values).returning(kind.accounts.c.id)
     return int(conn.execute(statement).scalar_one())
 
 
-def requester_by_name(conn: Connection, *, name: str) -> Row[int, str] | None:
-    return conn.execute(select(requesters.c.id, requesters.c.name).where(requesters.c.name == name)).first()
+def by_name(conn: Connection, kind: Accounts, *, name: str) -> Row[Any] | None:
+    return conn.execute(select(kind.accounts).where(kind.accounts.c.name == name)).first()
 
 
-def insert_token(conn: Connection, *, requester_id: int, token_hash: str, now: datetime) -> None:
-    conn.execute(insert(api_tokens).values(requester_id=requester_id, token_hash=token_hash, created=now))
+def by_id(conn: Connection, kind: Accounts, *, account_id: int) -> Row[Any] | None:
+    return conn.execute(select(kind.accounts).where(kind.accounts.c.id == account_id)).first()
 
 
-def requester_by_token(conn: Connection, *, token_hash: str) -> Row[int, str] | None:
+def insert_token(
+    conn: Connection, kind: Accounts, *, account_id: int, token_hash: str, now: datetime
+) -> None:
+    conn.execute(
+        insert(kind.tokens).values({kind.owner.name: account_id, "token_hash": token_hash, "created": now})
+    )
+
+
+def by_token(conn: Connection, kind: Accounts, *, token_hash: str) -> Row[Any] | None:
     query = (
-        select(requesters.c.id, requesters.c.name)
-        .join(api_tokens, api_tokens.c.requester_id == requesters.c.id)
-        .where(api_tokens.c.token_hash == token_hash)
+        select(kind.accounts)
+        .join(kind.tokens, kind.owner == kind.accounts.c.id)
+        .where(kind.tokens.c.token_hash == token_hash)
     )
     return conn.execute(query).first()

@@ -176,3 +176,23 @@ quota_usage = Table(
     Column("window_start", DateTime, primary_key=True),
     Column("used", BigInteger, nullable=False),
 )
+
+workers = Table(
+    "workers",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("created", DateTime, nullable=False),
+    Column("profile", JSON, nullable=False),
+    Column("password_hash", String(200)),
+)
+"""A worker's `profile` holds what pool filters read: country, languages, client type, ..."""
+
+worker_tokens = Table(
+    "worker_tokens",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("worker_id", ForeignKey("workers.id"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created", DateTime, nullable=False),
+)

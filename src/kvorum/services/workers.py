@@ -1,0 +1,62 @@
+"""Worker accounts: who takes tasks, and the profile that pool filters read."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from kvorum.schemas.worker import WorkerProfile
+from kvorum.services.accounts import account_for_token, open_account
+from kvorum.services.context import Context
+from kvorum.services.tokens import password_hash
+from kvorum.store.accounts import WORKERS
+
+
+@dataclass(frozen=True)
+class Worker:
+    id: int
+    name: str
+    profile: dict[str, Any]
+
+    def facts(self) -> dict[tuple[str, str], Any]:
+        """The profile as the filter language sees it: (category, key) -> value."""
+        facts: dict[tuple[str, str], Any] = {}
+        for key, value in self.profile.items():
+            if key == "date_of_birth":
+                value = int(datetime.combine(date.fromisoformat(value), time(), tzinfo=UTC).timestamp())
+            category = "computed" if key in COMPUTED_KEYS else "profile"
+            facts[(category, key)] = value
+        return facts
+
+
+COMPUTED_KEYS = frozenset(
+    {
+        "client_type",
+        "device_category",
+        "os_family",
+        "os_version",
+        "user_agent_type",
+        "region_by_phone",
+        "region_by_ip",
+    }
+)
+
+
+def create_worker(
+    ctx: Context, *, name: str, profile: WorkerProfile, password: str | None = None
+) -> tuple[Worker, str]:
+    """A worker account and its first API token."""
+    stored = profile.wire()
+    hashed = None if password is None else password_hash(password)
+    worker_id, token = open_account(ctx, WORKERS, name=name, profile=stored, password_hash=hashed)
+    return Worker(worker_id, name.strip(), stored), token
+
+
+def authenticate(ctx: Context, *, token: str) -> Worker:
+    with ctx.db.read() as conn:
+        row = account_for_token(conn, WORKERS, token)
+    return Worker(row.id, row.name, row.profile)
+
+
+def me(worker: Worker) -> dict[str, Any]:
+    """The `GET /api/worker/v1/me` body."""
+    return {"id": str(worker.id), "name": worker.name, "profile": worker.profile}
