@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from kvorum.services.errors import Problems
-from kvorum.services.filters import check_filter
+from kvorum.services.filters import check_filter, matches
 
 
 def problems_of(tree: Any) -> dict[str, str]:
@@ -98,3 +98,57 @@ def test_every_problem_of_a_tree_is_reported() -> None:
         "filter.and.0.value": "INVALID_VALUE",
         "filter.and.1.operator": "VALUE_NOT_ALLOWED",
     }
+
+
+FACTS = {
+    ("profile", "country"): "RU",
+    ("profile", "languages"): ["EN", "RU"],
+    ("profile", "adult_allowed"): False,
+    ("profile", "date_of_birth"): 641520000,
+    ("computed", "client_type"): "BROWSER",
+    ("skill", "7"): 82.5,
+}
+
+
+@pytest.mark.parametrize(
+    ("tree", "expected"),
+    [
+        (None, True),
+        (cond("profile", "languages", "IN", "EN"), True),
+        (cond("profile", "languages", "IN", "DE"), False),
+        (cond("profile", "languages", "NOT_IN", "DE"), True),
+        (cond("profile", "country", "NE", "RU"), False),
+        (cond("profile", "adult_allowed", "EQ", False), True),
+        (cond("profile", "date_of_birth", "LT", 946684800), True),
+        (cond("computed", "client_type", "EQ", "TOLOKA_APP"), False),
+        (cond("skill", "7", "GTE", 80), True),
+        (cond("skill", "7", "EQ", None), False),
+        (cond("skill", "8", "EQ", None), True),
+        (cond("skill", "8", "NE", None), False),
+        (cond("skill", "8", "GT", 10), False),
+        (cond("profile", "gender", "EQ", "FEMALE"), False),
+        (cond("profile", "gender", "NE", "FEMALE"), True),
+        (cond("profile", "city", "NOT_IN", 225), True),
+        (
+            {
+                "and": [
+                    {
+                        "or": [
+                            cond("profile", "languages", "IN", "DE"),
+                            cond("profile", "country", "EQ", "RU"),
+                        ]
+                    },
+                    cond("skill", "7", "LT", 90),
+                ]
+            },
+            True,
+        ),
+        (
+            {"and": [cond("profile", "languages", "IN", "EN"), cond("profile", "languages", "IN", "FR")]},
+            False,
+        ),
+    ],
+)
+def test_matching_a_worker(tree: Any, expected: bool) -> None:
+    assert problems_of(tree) == {} or tree is None
+    assert matches(tree, FACTS) is expected

@@ -193,3 +193,43 @@ class _Walk:
 def check_filter(node: object, path: str, problems: Problems) -> None:
     """Record every problem of a filter tree; `path` names the tree (e.g. `filter`)."""
     _Walk(problems).node(node, path, 1)
+
+
+Facts = Mapping[tuple[str, str], Any]
+"""What is known of a worker: ("profile" | "computed" | "skill", key) -> value; unknown keys are absent."""
+
+_COMPARE: Mapping[str, Callable[[Any, Any], bool]] = {
+    "EQ": lambda fact, value: fact == value,
+    "NE": lambda fact, value: fact != value,
+    "GT": lambda fact, value: fact > value,
+    "GTE": lambda fact, value: fact >= value,
+    "LT": lambda fact, value: fact < value,
+    "LTE": lambda fact, value: fact <= value,
+    "IN": lambda fact, value: value in fact if isinstance(fact, list) else fact == value,
+    "NOT_IN": lambda fact, value: value not in fact if isinstance(fact, list) else fact != value,
+}
+
+
+def _holds(condition: Mapping[str, Any], facts: Facts) -> bool:
+    operator, value = condition["operator"], condition.get("value")
+    fact = facts.get((condition["category"], condition["key"]))
+    if fact is None or value is None:
+        # Only "has no value" (EQ null) and exclusions (NE, NOT_IN) hold for an unknown fact.
+        if value is None:
+            return (fact is None) == (operator == "EQ")
+        return operator in ("NE", "NOT_IN")
+    try:
+        return bool(_COMPARE[operator](fact, value))
+    except TypeError:
+        return False
+
+
+def matches(node: Mapping[str, Any] | None, facts: Facts) -> bool:
+    """Whether a worker with these facts passes a (valid) filter tree; no filter lets everyone in."""
+    if node is None:
+        return True
+    if "and" in node:
+        return all(matches(child, facts) for child in node["and"])
+    if "or" in node:
+        return any(matches(child, facts) for child in node["or"])
+    return _holds(node, facts)
