@@ -216,7 +216,7 @@ def _holds(condition: Mapping[str, Any], facts: Facts) -> bool:
     if fact is None or value is None:
         # Only "has no value" (EQ null) and exclusions (NE, NOT_IN) hold for an unknown fact.
         if value is None:
-            return (fact is None) == (operator == "EQ")
+            return bool((fact is None) == (operator == "EQ"))
         return operator in ("NE", "NOT_IN")
     try:
         return bool(_COMPARE[operator](fact, value))

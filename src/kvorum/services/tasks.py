@@ -90,6 +90,18 @@ def check_solutions(sent: Mapping[str, Any], pool: TargetPool, prefix: str, erro
         }
 
 
+def task_kind(task: Mapping[str, Any], in_training: bool) -> str:
+    """REAL, GOLDEN (control: known answers) or TRAINING (known answers with a hint, or in a training).
+
+    The mixer draws each kind by its own count.
+    """
+    if in_training:
+        return "TRAINING"
+    if not task.get("known_solutions"):
+        return "REAL"
+    return "TRAINING" if task.get("message_on_unknown_solution") else "GOLDEN"
+
+
 def _prepare(item: batch.Item, targets: TargetPools, params: batch.CreateParams) -> None:
     sent, errors = item.sent, item.errors
     pool = targets.resolve(sent["pool_id"])
@@ -110,7 +122,7 @@ def _prepare(item: batch.Item, targets: TargetPools, params: batch.CreateParams)
         return
     item.pool = pool
     body = orjson.dumps({key: value for key, value in sent.items() if key in STORED_KEYS}).decode()
-    item.row = (pool.owner_id, pool.id, overlap, infinite, known, None, body)
+    item.row = (pool.owner_id, pool.id, overlap, infinite, task_kind(sent, pool.training), None, body)
 
 
 def _persist(conn: Any, items: list[batch.Item], now: Any) -> None:
@@ -119,9 +131,9 @@ def _persist(conn: Any, items: list[batch.Item], now: Any) -> None:
     rows = []
     for item, task_id in zip(items, ids, strict=True):
         assert item.row is not None
-        owner_id, pool_id, overlap, infinite, golden, origin, body = item.row
+        owner_id, pool_id, overlap, infinite, kind, origin, body = item.row
         item.id = task_id
-        item.row = (task_id, owner_id, pool_id, now, overlap, infinite, golden, origin, body)
+        item.row = (task_id, owner_id, pool_id, now, overlap, infinite, kind, origin, body)
         rows.append(item.row)
     store.insert_tasks(conn, rows)
 
@@ -255,6 +267,7 @@ def patch(ctx: Context, *, caller: int, task_id: str, raw: bytes) -> str:
         stored = orjson.loads(row.body)
         stored.update({key: body[key] for key in STORED_KEYS if key in body})
         values["body"] = orjson.dumps(stored).decode()
+        values["kind"] = task_kind(stored, pool.training)
         store.update_task(conn, task_id=task_id, values=values)
         updated = store.get_task(conn, owner_id=caller, task_id=task_id)
     assert updated is not None

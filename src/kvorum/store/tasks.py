@@ -52,7 +52,7 @@ TASK_INSERT = (
     "created",
     "overlap",
     "infinite_overlap",
-    "golden",
+    "kind",
     "origin_task_id",
     "body",
 )
