@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData(
@@ -154,6 +155,7 @@ task_suites = Table(
     Column("overlap", Integer),
     Column("infinite_overlap", Boolean, nullable=False),
     Column("issuing_order_override", Float, nullable=False, default=0),
+    Column("taken", Integer, nullable=False, server_default="0"),
     Column("body", Text, nullable=False),
     Index("ix_task_suites_pool_id_id", "pool_id", "id"),
     Index("ix_task_suites_owner_id_id", "owner_id", "id"),
@@ -197,3 +199,42 @@ worker_tokens = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created", DateTime, nullable=False),
 )
+
+assignments = Table(
+    "assignments",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("owner_id", ForeignKey("requesters.id"), nullable=False),
+    Column("pool_id", ForeignKey("pools.id"), nullable=False),
+    Column("task_suite_id", String(32), nullable=False),
+    Column("worker_id", ForeignKey("workers.id"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reward", Float, nullable=False),
+    Column("mixed", Boolean, nullable=False),
+    Column("created", DateTime, nullable=False),
+    Column("expires", DateTime, nullable=False),
+    Column("submitted", DateTime),
+    Column("accepted", DateTime),
+    Column("rejected", DateTime),
+    Column("skipped", DateTime),
+    Column("expired", DateTime),
+    Column("public_comment", Text),
+    Column("tasks", JSON, nullable=False),
+    Column("solutions", JSON),
+    Index("ix_assignments_owner_id_id", "owner_id", "id"),
+    Index("ix_assignments_pool_id_worker_id", "pool_id", "worker_id"),
+    Index("ix_assignments_status_expires", "status", "expires"),
+)
+"""`tasks` is the issued list of {"id", "kind"}; overlap counters live on tasks and suites."""
+
+assignment_tasks = Table(
+    "assignment_tasks",
+    metadata,
+    Column("assignment_id", ForeignKey("assignments.id"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("task_id", String(32), nullable=False, index=True),
+    Column("pool_id", ForeignKey("pools.id"), nullable=False),
+    Column("worker_id", ForeignKey("workers.id"), nullable=False),
+    UniqueConstraint("pool_id", "worker_id", "task_id"),
+)
+"""The unique key is the rule that a worker never gets the same task twice in a pool."""

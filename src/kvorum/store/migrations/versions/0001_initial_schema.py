@@ -151,6 +151,7 @@ def upgrade() -> None:
         sa.Column("overlap", sa.Integer(), nullable=True),
         sa.Column("infinite_overlap", sa.Boolean(), nullable=False),
         sa.Column("issuing_order_override", sa.Float(), nullable=False),
+        sa.Column("taken", sa.Integer(), server_default="0", nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["owner_id"], ["requesters.id"], name=op.f("fk_task_suites_owner_id_requesters")
