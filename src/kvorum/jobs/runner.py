@@ -7,7 +7,7 @@ dies mid-run leaves a lease that expires, and another process takes the operatio
 import logging
 import threading
 
-from kvorum.services import batch
+from kvorum.services import assignments, batch
 from kvorum.services.context import Context
 
 log = logging.getLogger("kvorum.jobs")
@@ -32,6 +32,8 @@ class Runner:
         while not self._stop.is_set():
             try:
                 ran = batch.run_due(self._ctx)
+                assignments.expire_due(self._ctx)
+                assignments.auto_accept_due(self._ctx)
             except Exception:
                 log.exception("running due operations failed; retrying")
                 ran = 0

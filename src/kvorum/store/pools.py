@@ -8,7 +8,7 @@ from sqlalchemy import Connection, Row, insert, select, update
 
 from kvorum.store import search as search_store
 from kvorum.store.search import Search
-from kvorum.store.tables import pools
+from kvorum.store.tables import pools, projects
 
 COLUMNS = {
     "id": pools.c.id,
@@ -59,3 +59,24 @@ def change_status(
     """Move a pool out of one of `from_statuses`; False when another request got there first."""
     statement = update(pools).where(pools.c.id == pool_id, pools.c.status.in_(from_statuses)).values(**values)
     return conn.execute(statement).rowcount == 1
+
+
+def get_for_workers(conn: Connection, *, pool_id: int) -> Row[Any] | None:
+    """A pool as workers see it: any requester's, joined with its project's task_spec and instructions."""
+    query = (
+        select(pools, projects.c.spec.label("project_spec"))
+        .join(projects, projects.c.id == pools.c.project_id)
+        .where(pools.c.id == pool_id)
+    )
+    return conn.execute(query).first()
+
+
+def open_for_workers(conn: Connection) -> Sequence[Row[Any]]:
+    """Every open pool and training, highest priority first, with its project's spec."""
+    query = (
+        select(pools, projects.c.spec.label("project_spec"))
+        .join(projects, projects.c.id == pools.c.project_id)
+        .where(pools.c.status == "OPEN")
+        .order_by(pools.c.id)
+    )
+    return conn.execute(query).all()

@@ -2,8 +2,17 @@
 
 from fastapi import APIRouter
 
-from kvorum.api.requester import operations, pools, projects, requester, task_suites, tasks, trainings
+from kvorum.api.requester import (
+    assignments,
+    operations,
+    pools,
+    projects,
+    requester,
+    task_suites,
+    tasks,
+    trainings,
+)
 
 router = APIRouter(prefix="/api/v1")
-for module in (requester, projects, pools, trainings, tasks, task_suites, operations):
+for module in (requester, projects, pools, trainings, tasks, task_suites, operations, assignments):
     router.include_router(module.router)

@@ -3,9 +3,11 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 
 from kvorum.api.auth import context
-from kvorum.services import workers
+from kvorum.services import assignments, issuing, workers
 from kvorum.services.errors import AuthenticationFailed
 from kvorum.services.workers import Worker
 
@@ -26,3 +28,40 @@ router = APIRouter(prefix="/api/worker/v1", tags=["worker"])
 def get_me(me: CurrentWorker) -> dict[str, Any]:
     """The signed-in worker's profile."""
     return workers.me(me)
+
+
+@router.get("/pools")
+def get_pools(me: CurrentWorker, request: Request) -> list[dict[str, Any]]:
+    """Pools and trainings this worker may take now, trainings first, then by priority."""
+    return issuing.available_pools(context(request), worker=me)
+
+
+@router.post("/pools/{pool_id}/assignments", status_code=201)
+def take_assignment(pool_id: str, me: CurrentWorker, request: Request) -> JSONResponse:
+    """Issue a task suite of the pool: 201 with the ACTIVE assignment, or 404/409 when there is none."""
+    ctx = context(request)
+    assignment_id = issuing.issue(ctx, worker=me, pool_id=pool_id)
+    return JSONResponse(
+        assignments.get_for_worker(ctx, worker=me, assignment_id=assignment_id), status_code=201
+    )
+
+
+@router.get("/assignments/{assignment_id}")
+def get_assignment(assignment_id: str, me: CurrentWorker, request: Request) -> dict[str, Any]:
+    """One of this worker's assignments."""
+    return assignments.get_for_worker(context(request), worker=me, assignment_id=assignment_id)
+
+
+@router.post("/assignments/{assignment_id}/submit")
+async def submit_assignment(assignment_id: str, me: CurrentWorker, request: Request) -> dict[str, Any]:
+    """Submit {"solutions": [{"output_values": {...}}, ...]}, one per task in order."""
+    raw = await request.body()
+    return await run_in_threadpool(
+        assignments.submit, context(request), worker=me, assignment_id=assignment_id, raw=raw
+    )
+
+
+@router.post("/assignments/{assignment_id}/skip")
+def skip_assignment(assignment_id: str, me: CurrentWorker, request: Request) -> dict[str, Any]:
+    """Give the assignment back without answering."""
+    return assignments.skip(context(request), worker=me, assignment_id=assignment_id)

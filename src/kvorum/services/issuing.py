@@ -1,0 +1,185 @@
+"""Which pools a worker may take now, and the task suite a worker is issued (the mixer).
+
+A pool with a mixer_config builds each suite from its real, control (golden) and training tasks
+in the configured counts; a training builds suites of its training tasks; any other pool issues
+the suites the requester uploaded. A task is issued to at most `overlap` workers at a time
+(active, submitted and accepted assignments hold a slot), never twice to one worker in a pool.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, Row
+
+from kvorum.services.context import Context
+from kvorum.services.errors import Conflict, NotFound
+from kvorum.services.filters import matches
+from kvorum.services.workers import Worker
+from kvorum.store import assignments as store
+from kvorum.store import pools as pool_store
+from kvorum.store import tasks as task_store
+
+
+class NothingToIssue(Conflict):
+    code = "ALL_ASSIGNMENTS_EXHAUSTED"
+
+
+class ActiveAssignment(Conflict):
+    code = "THERE_IS_ACTIVE_ASSIGNMENT"
+
+
+def unavailable(pool: Row[Any], worker: Worker, now: datetime) -> str | None:
+    """Why the worker may not take this pool now; None when they may."""
+    if pool.status != "OPEN":
+        return f"pool {pool.id} is not open"
+    expires = pool.spec.get("will_expire")
+    if expires is not None and datetime.fromisoformat(expires) <= now:
+        return f"pool {pool.id} has expired"
+    if not matches(pool.spec.get("filter"), worker.facts()):
+        return f"pool {pool.id} is for other workers"
+    return None
+
+
+@dataclass(frozen=True)
+class Suite:
+    """What is issued: each task as {"id", "kind", <its stored body>}, and the suite it came from."""
+
+    tasks: list[dict[str, Any]]
+    suite_id: str | None
+    mixed: bool
+
+
+def _snapshot(task_id: str, kind: str, body: str) -> dict[str, Any]:
+    return {"id": task_id, "kind": kind, **orjson.loads(body)}
+
+
+def _mixed(conn: Connection, pool: Row[Any], worker: Worker) -> Suite | None:
+    """A suite drawn by the mixer: each kind in its count, falling back to its minimum."""
+    if pool.kind == "TRAINING":
+        spec = pool.spec
+        counts = {"TRAINING": (spec["training_tasks_in_task_suite_count"],) * 2}
+        in_order, shuffle = (
+            spec.get("mix_tasks_in_creation_order", True),
+            spec.get("shuffle_tasks_in_task_suite", True),
+        )
+        force_last = True
+    else:
+        mixer = pool.spec["mixer_config"]
+        counts = {
+            kind: (
+                mixer[f"{name}_tasks_count"],
+                mixer.get(f"min_{name}_tasks_count", mixer[f"{name}_tasks_count"]),
+            )
+            for kind, name in (("REAL", "real"), ("GOLDEN", "golden"), ("TRAINING", "training"))
+        }
+        in_order, shuffle = (
+            mixer.get("mix_tasks_in_creation_order", True),
+            mixer.get("shuffle_tasks_in_task_suite", False),
+        )
+        force_last = mixer.get("force_last_assignment", True)
+    chosen: list[dict[str, Any]] = []
+    for kind, (count, minimum) in counts.items():
+        if count == 0:
+            continue
+        found = store.free_tasks(
+            conn, pool_id=pool.id, worker_id=worker.id, kind=kind, limit=count, in_creation_order=in_order
+        )
+        short = len(found) < minimum
+        last_real = kind == "REAL" and force_last and found
+        if short and not last_real:
+            return None
+        chosen.extend(_snapshot(task.id, task.kind, task.body) for task in found)
+    if not any(task["kind"] == "REAL" for task in chosen) and counts.get("REAL", (0,))[0] > 0:
+        return None
+    if shuffle:
+        random.shuffle(chosen)
+    return Suite(chosen, None, True) if chosen else None
+
+
+def _uploaded(conn: Connection, pool: Row[Any], worker: Worker) -> Suite | None:
+    by_override = bool(
+        (pool.spec.get("assignments_issuing_config") or {}).get("issue_task_suites_in_creation_order")
+    )
+    suite = store.free_suite(conn, pool_id=pool.id, worker_id=worker.id, by_override=by_override)
+    if suite is None:
+        return None
+    kinds = [
+        {"kind": "GOLDEN" if task.get("known_solutions") else "REAL", **task}
+        for task in orjson.loads(suite.body)["tasks"]
+    ]
+    return Suite(kinds, suite.id, False)
+
+
+def issue(ctx: Context, *, worker: Worker, pool_id: str) -> str:
+    """Issue the worker a task suite of the pool as a new ACTIVE assignment; its id."""
+    with ctx.db.write() as conn:
+        pool = pool_store.get_for_workers(conn, pool_id=int(pool_id)) if pool_id.isdigit() else None
+        if pool is None:
+            raise NotFound(f"Pool {pool_id} does not exist")
+        now = ctx.clock.now()
+        reason = unavailable(pool, worker, now)
+        if reason is not None:
+            raise Conflict(f"You cannot take tasks from this pool: {reason}")
+        if store.active_in_pool(conn, pool_id=pool.id, worker_id=worker.id) is not None:
+            raise ActiveAssignment(f"Finish or skip your active assignment in pool {pool.id} first")
+        uses_mixer = pool.kind == "TRAINING" or pool.spec.get("mixer_config") is not None
+        suite = _mixed(conn, pool, worker) if uses_mixer else _uploaded(conn, pool, worker)
+        if suite is None:
+            raise NothingToIssue(f"Pool {pool.id} has no tasks left for you")
+        assignment_id = task_store.allocate_ids(conn, sequence="assignment", count=1)[0]
+        suite_id = suite.suite_id or task_store.allocate_ids(conn, sequence="task_suite", count=1)[0]
+        task_ids = [task["id"] for task in suite.tasks]
+        store.take(conn, task_ids=[] if suite.suite_id else task_ids, suite_id=suite.suite_id, delta=1)
+        values = {
+            "id": assignment_id,
+            "owner_id": pool.owner_id,
+            "pool_id": pool.id,
+            "task_suite_id": suite_id,
+            "worker_id": worker.id,
+            "status": "ACTIVE",
+            "reward": float(pool.spec.get("reward_per_assignment", 0)),
+            "mixed": suite.mixed,
+            "created": now,
+            "expires": now + timedelta(seconds=pool.spec.get("assignment_max_duration_seconds") or 3600),
+            "tasks": suite.tasks,
+        }
+        members = [
+            {
+                "assignment_id": assignment_id,
+                "position": n,
+                "task_id": task_id,
+                "pool_id": pool.id,
+                "worker_id": worker.id,
+            }
+            for n, task_id in enumerate(task_ids)
+        ]
+        store.insert_assignment(conn, values, members)
+        return str(assignment_id)
+
+
+def available_pools(ctx: Context, *, worker: Worker) -> list[dict[str, Any]]:
+    """The open pools and trainings the worker may take now, with what a worker reads before starting."""
+    with ctx.db.read() as conn:
+        rows = pool_store.open_for_workers(conn)
+    now = ctx.clock.now()
+    offered = []
+    for pool in rows:
+        if unavailable(pool, worker, now) is not None:
+            continue
+        project = pool.project_spec
+        offered.append(
+            {
+                "id": str(pool.id),
+                "type": pool.kind,
+                "title": project["public_name"],
+                "reward": pool.spec.get("reward_per_assignment", 0),
+                "description": pool.spec.get("public_description") or project["public_description"],
+                "instructions": pool.spec.get("public_instructions")
+                or project.get("public_instructions", ""),
+                "priority": pool.spec.get("priority", 0),
+            }
+        )
+    return sorted(offered, key=lambda pool: (pool["type"] != "TRAINING", -pool["priority"], int(pool["id"])))

@@ -1,0 +1,159 @@
+"""Assignments, and the task and suite counters that keep issuing within overlap.
+
+Candidate rows are selected FOR UPDATE SKIP LOCKED on PostgreSQL, so concurrent issuers in any
+number of processes take different tasks and re-check the counter of the rows they lock; SQLite
+serializes writers with BEGIN IMMEDIATE.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, insert, or_, select, update
+
+from kvorum.store import search as search_store
+from kvorum.store.search import Search
+from kvorum.store.tables import assignment_tasks, assignments, task_suite_tasks, task_suites, tasks
+
+COLUMNS = {
+    "id": assignments.c.id,
+    "status": assignments.c.status,
+    "pool_id": assignments.c.pool_id,
+    "task_suite_id": assignments.c.task_suite_id,
+    "user_id": assignments.c.worker_id,
+    "created": assignments.c.created,
+    "submitted": assignments.c.submitted,
+    "accepted": assignments.c.accepted,
+    "rejected": assignments.c.rejected,
+    "skipped": assignments.c.skipped,
+    "expired": assignments.c.expired,
+}
+
+
+def _seen_by(worker_id: int, pool_id: int) -> Any:
+    return select(assignment_tasks.c.task_id).where(
+        assignment_tasks.c.pool_id == pool_id, assignment_tasks.c.worker_id == worker_id
+    )
+
+
+def _lock(conn: Connection, query: Any) -> Any:
+    return query.with_for_update(skip_locked=True) if conn.dialect.name == "postgresql" else query
+
+
+def free_tasks(
+    conn: Connection, *, pool_id: int, worker_id: int, kind: str, limit: int, in_creation_order: bool
+) -> Sequence[Row[Any]]:
+    """Up to `limit` tasks of `kind` with overlap left that the worker has not had, locked for issuing."""
+    open_slot = or_(tasks.c.infinite_overlap, tasks.c.taken < tasks.c.overlap)
+    query = (
+        select(tasks.c.id, tasks.c.kind, tasks.c.body, tasks.c.infinite_overlap)
+        .where(
+            tasks.c.pool_id == pool_id,
+            tasks.c.kind == kind,
+            open_slot,
+            tasks.c.id.not_in(_seen_by(worker_id, pool_id)),
+        )
+        .order_by(tasks.c.id if in_creation_order else tasks.c.taken, tasks.c.id)
+        .limit(limit)
+    )
+    return conn.execute(_lock(conn, query)).all()
+
+
+def free_suite(conn: Connection, *, pool_id: int, worker_id: int, by_override: bool) -> Row[Any] | None:
+    """A suite with overlap left none of whose tasks the worker has had, locked for issuing."""
+    open_slot = or_(task_suites.c.infinite_overlap, task_suites.c.taken < task_suites.c.overlap)
+    had = select(task_suite_tasks.c.task_suite_id).where(
+        task_suite_tasks.c.task_id.in_(_seen_by(worker_id, pool_id))
+    )
+    order = (
+        [task_suites.c.issuing_order_override.desc(), task_suites.c.id] if by_override else [task_suites.c.id]
+    )
+    query = (
+        select(task_suites)
+        .where(task_suites.c.pool_id == pool_id, open_slot, task_suites.c.id.not_in(had))
+        .order_by(*order)
+        .limit(1)
+    )
+    return conn.execute(_lock(conn, query)).first()
+
+
+def take(conn: Connection, *, task_ids: Sequence[str], suite_id: str | None, delta: int) -> None:
+    """Count (delta 1) or give back (delta -1) one overlap slot of each task and of the suite."""
+    if task_ids:
+        conn.execute(update(tasks).where(tasks.c.id.in_(task_ids)).values(taken=tasks.c.taken + delta))
+    if suite_id is not None:
+        conn.execute(
+            update(task_suites).where(task_suites.c.id == suite_id).values(taken=task_suites.c.taken + delta)
+        )
+
+
+def insert_assignment(conn: Connection, values: dict[str, Any], members: list[dict[str, Any]]) -> None:
+    conn.execute(insert(assignments).values(**values))
+    conn.execute(insert(assignment_tasks), members)
+
+
+def active_in_pool(conn: Connection, *, pool_id: int, worker_id: int) -> Row[Any] | None:
+    query = select(assignments.c.id).where(
+        assignments.c.pool_id == pool_id,
+        assignments.c.worker_id == worker_id,
+        assignments.c.status == "ACTIVE",
+    )
+    return conn.execute(query).first()
+
+
+def get(conn: Connection, *, assignment_id: str) -> Row[Any] | None:
+    return conn.execute(select(assignments).where(assignments.c.id == assignment_id)).first()
+
+
+def find(
+    conn: Connection, *, owner_id: int, search: Search, task_id: str | None
+) -> tuple[Sequence[Row[Any]], bool]:
+    base = select(assignments).where(assignments.c.owner_id == owner_id)
+    if task_id is not None:
+        holding = select(assignment_tasks.c.assignment_id).where(assignment_tasks.c.task_id == task_id)
+        base = base.where(assignments.c.id.in_(holding))
+    return search_store.run(conn, base, COLUMNS, search)
+
+
+def change_status(
+    conn: Connection, *, assignment_id: str, from_statuses: Sequence[str], values: dict[str, Any]
+) -> bool:
+    statement = (
+        update(assignments)
+        .where(assignments.c.id == assignment_id, assignments.c.status.in_(from_statuses))
+        .values(**values)
+    )
+    return conn.execute(statement).rowcount == 1
+
+
+def due(conn: Connection, *, status: str, column: str, before: datetime, limit: int) -> Sequence[Row[Any]]:
+    """Assignments in `status` whose `column` time is at or before `before`."""
+    query = (
+        select(assignments)
+        .where(assignments.c.status == status, assignments.c[column] <= before)
+        .order_by(assignments.c[column])
+        .limit(limit)
+    )
+    return conn.execute(query).all()
+
+
+def tasks_of(conn: Connection, *, task_ids: Sequence[str]) -> dict[str, Row[Any]]:
+    rows = conn.execute(select(tasks).where(tasks.c.id.in_(task_ids))).all()
+    return {row.id: row for row in rows}
+
+
+def pool_has_work(conn: Connection, *, pool_id: int) -> bool:
+    """Whether any real task or uploaded suite still has overlap to issue, or any assignment is active."""
+    open_task = select(tasks.c.id).where(
+        tasks.c.pool_id == pool_id,
+        tasks.c.kind == "REAL",
+        or_(tasks.c.infinite_overlap, tasks.c.taken < tasks.c.overlap),
+    )
+    open_suite = select(task_suites.c.id).where(
+        task_suites.c.pool_id == pool_id,
+        or_(task_suites.c.infinite_overlap, task_suites.c.taken < task_suites.c.overlap),
+    )
+    active = select(assignments.c.id).where(
+        assignments.c.pool_id == pool_id, assignments.c.status == "ACTIVE"
+    )
+    return any(conn.execute(query.limit(1)).first() is not None for query in (open_task, open_suite, active))

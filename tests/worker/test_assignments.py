@@ -1,0 +1,184 @@
+"""Workers take task suites, answer, skip or run out of time; requesters review."""
+
+from collections import Counter
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from helpers import assert_error, pool_body, project_body, race
+from kvorum.clock import SettableClock
+from kvorum.schemas.worker import WorkerProfile
+from kvorum.services import assignments, workers
+from kvorum.services.context import Context
+
+
+def mixer_pool(project_id: str, overlap: int = 1, **changes: Any) -> dict[str, Any]:
+    body = pool_body(project_id, **changes)
+    for key in (
+        "dynamic_overlap_config",
+        "dynamic_pricing_config",
+        "quality_control",
+        "speed_quality_balance",
+    ):
+        body.pop(key)
+    body["defaults"] = {
+        "default_overlap_for_new_tasks": overlap,
+        "default_overlap_for_new_task_suites": overlap,
+    }
+    body["mixer_config"] = {"real_tasks_count": 2, "golden_tasks_count": 1, "training_tasks_count": 0}
+    body["filter"] = {"or": [{"category": "profile", "key": "languages", "operator": "IN", "value": "EN"}]}
+    return body
+
+
+@pytest.fixture
+def pool(api: TestClient) -> dict[str, Any]:
+    project = api.post("/api/v1/projects", json=project_body()).json()
+    pool = api.post("/api/v1/pools", json=mixer_pool(project["id"])).json()
+    real = [
+        {"pool_id": pool["id"], "input_values": {"image": f"https://img.example/{n}.png", "note": "secret"}}
+        for n in range(4)
+    ]
+    golden = [
+        {
+            **task,
+            "input_values": {"image": f"https://img.example/golden-{n}.png"},
+            "known_solutions": [{"output_values": {"result": "cat"}}],
+        }
+        for n, task in enumerate(real[:2])
+    ]
+    assert (
+        api.post(
+            "/api/v1/tasks", params={"allow_defaults": "true", "open_pool": "true"}, json=real + golden
+        ).status_code
+        == 201
+    )
+    return dict(pool)
+
+
+def worker_client(
+    app_client: TestClient, ctx: Context, name: str, languages: list[str] | None = None
+) -> TestClient:
+    token = workers.create_worker(ctx, name=name, profile=WorkerProfile(languages=languages or ["EN"]))[1]
+    client = TestClient(app_client.app, raise_server_exceptions=False)
+    client.headers["Authorization"] = f"Bearer {token}"
+    return client
+
+
+def take(client: TestClient, pool_id: str) -> Any:
+    return client.post(f"/api/worker/v1/pools/{pool_id}/assignments")
+
+
+def answers(assignment: dict[str, Any], value: str = "dog") -> dict[str, Any]:
+    return {"solutions": [{"output_values": {"result": value}} for _ in assignment["tasks"]]}
+
+
+def test_a_worker_takes_answers_and_is_paid(
+    api: TestClient, app_client: TestClient, ctx: Context, pool: dict[str, Any]
+) -> None:
+    wanda = worker_client(app_client, ctx, "wanda")
+    offered = wanda.get("/api/worker/v1/pools").json()
+    assert [item["id"] for item in offered] == [pool["id"]] and offered[0]["reward"] == 0.02
+    assert worker_client(app_client, ctx, "hans", ["DE"]).get("/api/worker/v1/pools").json() == []
+
+    response = take(wanda, pool["id"])
+    assert response.status_code == 201, response.text
+    assignment = response.json()
+    assert assignment["status"] == "ACTIVE" and len(assignment["tasks"]) == 3
+    assert all(set(task) == {"id", "input_values"} for task in assignment["tasks"])
+    assert all("note" not in task["input_values"] for task in assignment["tasks"])  # a hidden input
+    assert_error(take(wanda, pool["id"]), 409, "THERE_IS_ACTIVE_ASSIGNMENT")
+
+    url = f"/api/worker/v1/assignments/{assignment['id']}"
+    assert_error(wanda.post(f"{url}/submit", json={"solutions": []}), 400, "VALIDATION_ERROR", "solutions")
+    assert_error(
+        wanda.post(f"{url}/submit", json=answers(assignment, "cow")),
+        400,
+        "VALIDATION_ERROR",
+        "solutions.0.output_values.result",
+    )
+    submitted = wanda.post(f"{url}/submit", json=answers(assignment))
+    assert submitted.status_code == 200, submitted.text
+    assert submitted.json()["status"] == "ACCEPTED"  # the pool accepts automatically
+    assert_error(wanda.post(f"{url}/submit", json=answers(assignment)), 409, "CONFLICT_STATE")
+
+    seen = api.get(f"/api/v1/assignments/{assignment['id']}").json()
+    assert (
+        seen["user_id"]
+        and seen["status"] == "ACCEPTED"
+        and seen["solutions"] == answers(assignment)["solutions"]
+    )
+    assert any(task.get("known_solutions") for task in seen["tasks"])
+    assert_error(worker_client(app_client, ctx, "eve").get(url), 404, "DOES_NOT_EXIST")
+
+
+def test_overlap_is_never_exceeded_and_slots_come_back(
+    app_client: TestClient, ctx: Context, clock: SettableClock, pool: dict[str, Any]
+) -> None:
+    first, second, third = (worker_client(app_client, ctx, name) for name in ("a", "b", "c"))
+    one, two = take(first, pool["id"]).json(), take(second, pool["id"]).json()
+    real = lambda a: {t["id"] for t in a["tasks"] if "golden" not in t["input_values"]["image"]}  # noqa: E731
+    assert len(real(one)) == len(real(two)) == 2 and not real(one) & real(two)
+    assert_error(take(third, pool["id"]), 409, "ALL_ASSIGNMENTS_EXHAUSTED")
+
+    assert first.post(f"/api/worker/v1/assignments/{one['id']}/skip").json()["status"] == "SKIPPED"
+    again = take(third, pool["id"]).json()
+    assert real(again) == real(one)
+
+    clock.advance(timedelta(seconds=301))  # assignment_max_duration_seconds is 300
+    assert assignments.expire_due(ctx) == 2
+    late = second.post(f"/api/worker/v1/assignments/{two['id']}/submit", json=answers(two))
+    assert_error(late, 409, "CONFLICT_STATE")
+    assert real(take(first, pool["id"]).json()) == real(two)
+
+
+def test_requester_review(
+    api: TestClient, app_client: TestClient, ctx: Context, clock: SettableClock, project: dict[str, Any]
+) -> None:
+    pool = api.post(
+        "/api/v1/pools",
+        json=mixer_pool(project["id"], overlap=1, auto_accept_solutions=False, auto_accept_period_day=2),
+    ).json()
+    tasks = [
+        {"pool_id": pool["id"], "input_values": {"image": f"https://img.example/{n}.png"}} for n in range(2)
+    ]
+    golden = [{**tasks[0], "known_solutions": [{"output_values": {"result": "cat"}}]}]
+    api.post("/api/v1/tasks", params={"allow_defaults": "true", "open_pool": "true"}, json=tasks + golden)
+    wanda = worker_client(app_client, ctx, "wanda")
+    assignment = take(wanda, pool["id"]).json()
+    done = wanda.post(
+        f"/api/worker/v1/assignments/{assignment['id']}/submit", json=answers(assignment)
+    ).json()
+    assert done["status"] == "SUBMITTED"
+
+    url = f"/api/v1/assignments/{assignment['id']}"
+    found = api.get(
+        "/api/v1/assignments", params={"pool_id": pool["id"], "status": "SUBMITTED,ACCEPTED"}
+    ).json()
+    assert [item["id"] for item in found["items"]] == [assignment["id"]]
+    assert_error(api.patch(url, json={"status": "REJECTED"}), 400, "VALIDATION_ERROR", "public_comment")
+    rejected = api.patch(url, json={"status": "REJECTED", "public_comment": "Wrong animal"}).json()
+    assert rejected["status"] == "REJECTED" and rejected["public_comment"] == "Wrong animal"
+    assert take(worker_client(app_client, ctx, "otto"), pool["id"]).status_code == 201  # the slot came back
+    assert api.patch(url, json={"status": "ACCEPTED"}).json()["status"] == "ACCEPTED"
+    assert_error(api.patch(url, json={"status": "REJECTED", "public_comment": "no"}), 409, "CONFLICT_STATE")
+    assert_error(api.patch(url, json={"status": "ACTIVE"}), 400, "VALIDATION_ERROR", "status")
+
+    other = take(worker_client(app_client, ctx, "lena"), pool["id"])
+    assert other.status_code == 409  # both real tasks hold their single slot
+    clock.advance(timedelta(days=3))
+    assert assignments.auto_accept_due(ctx) == 0  # nothing left unreviewed
+
+
+def test_many_workers_at_once_never_over_issue(
+    app_client: TestClient, ctx: Context, pool: dict[str, Any]
+) -> None:
+    clients = iter([worker_client(app_client, ctx, f"w{n}") for n in range(8)])
+    results = race(lambda: take(next(clients), pool["id"]))
+    issued = [response.json() for response in results if response.status_code == 201]
+    assert len(issued) == 2 and all(response.status_code in (201, 409) for response in results)
+    counts = Counter(
+        task["id"] for a in issued for task in a["tasks"] if "golden" not in task["input_values"]["image"]
+    )
+    assert len(counts) == 4 and set(counts.values()) == {1}
