@@ -91,7 +91,7 @@ def test_worker_create_prints_a_token_for_the_worker_api(tmp_path: Path) -> None
         context.db.dispose()
     assert worker.name == "wanda"
     assert worker.profile["languages"] == ["EN", "RU"] and worker.profile["country"] == "RU"
-    assert worker.facts()[("profile", "date_of_birth")] == 641520000
+    assert worker.facts({})[("profile", "date_of_birth")] == 641520000
 
 
 @pytest.mark.parametrize(

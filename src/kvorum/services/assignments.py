@@ -19,6 +19,7 @@ from kvorum.services.task_values import ValuesChecker
 from kvorum.services.workers import Worker
 from kvorum.store import assignments as store
 from kvorum.store import pools as pool_store
+from kvorum.store import skills as skill_store
 
 STATUSES = ("ACTIVE", "SUBMITTED", "ACCEPTED", "REJECTED", "SKIPPED", "EXPIRED")
 TIMES = ("submitted", "accepted", "rejected", "skipped", "expired")
@@ -149,10 +150,7 @@ class Submission(BaseModel):
 
 
 def _correct(answer: dict[str, Any], known: list[dict[str, Any]]) -> bool:
-    return any(
-        all(answer.get(key) == value for key, value in solution["output_values"].items())
-        for solution in known
-    )
+    return any(_matches(answer, solution) for solution in known)
 
 
 def _expire_if_late(ctx: Context, worker: Worker, assignment_id: str) -> None:
@@ -201,6 +199,8 @@ def submit(ctx: Context, *, worker: Worker, assignment_id: str, raw: bytes) -> d
         solutions = [{"output_values": solution.output_values} for solution in submission.solutions]
         accept_now = pool.kind == "TRAINING" or pool.spec.get("auto_accept_solutions", True)
         _move(conn, row, "SUBMITTED", now, solutions=solutions)
+        if pool.kind == "TRAINING":
+            _score_training(conn, pool, worker, now)
         if accept_now:
             store.change_status(
                 conn,
@@ -223,6 +223,33 @@ def submit(ctx: Context, *, worker: Worker, assignment_id: str, raw: bytes) -> d
         if task.get("known_solutions") and task["kind"] == "TRAINING"
     ]
     return view
+
+
+def _score_training(conn: Connection, training: Row[Any], worker: Worker, now: datetime) -> None:
+    """The training's skill: the share of correct answers (each worker answers a task once), by weight.
+
+    It is set once the worker has submitted task_suites_required_to_pass suites.
+    """
+    answered = store.answered(conn, pool_id=training.id, worker_id=worker.id)
+    if len(answered) < (training.spec.get("task_suites_required_to_pass") or 1):
+        return
+    total = correct = 0.0
+    for row in answered:
+        for task, solution in zip(row.tasks, row.solutions, strict=True):
+            total += 1
+            correct += _credit(solution["output_values"], task.get("known_solutions") or [])
+    skill_id = skill_store.training_skill(conn, training=training, now=now)
+    skill_store.set_value(conn, skill_id=skill_id, worker_id=worker.id, value=100 * correct / total, now=now)
+
+
+def _credit(answer: dict[str, Any], known: list[dict[str, Any]]) -> float:
+    """The weight of the best known solution the answer matches; 0 when it matches none."""
+    weights = [solution.get("correctness_weight", 1) for solution in known if _matches(answer, solution)]
+    return float(max(weights, default=0))
+
+
+def _matches(answer: dict[str, Any], solution: dict[str, Any]) -> bool:
+    return all(answer.get(key) == value for key, value in solution["output_values"].items())
 
 
 def skip(ctx: Context, *, worker: Worker, assignment_id: str) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from kvorum.services.filters import matches
 from kvorum.services.workers import Worker
 from kvorum.store import assignments as store
 from kvorum.store import pools as pool_store
+from kvorum.store import skills as skill_store
 from kvorum.store import tasks as task_store
 
 
@@ -31,15 +32,23 @@ class ActiveAssignment(Conflict):
     code = "THERE_IS_ACTIVE_ASSIGNMENT"
 
 
-def unavailable(pool: Row[Any], worker: Worker, now: datetime) -> str | None:
+def unavailable(
+    conn: Connection, pool: Row[Any], worker: Worker, skills: dict[int, float], now: datetime
+) -> str | None:
     """Why the worker may not take this pool now; None when they may."""
     if pool.status != "OPEN":
         return f"pool {pool.id} is not open"
     expires = pool.spec.get("will_expire")
     if expires is not None and datetime.fromisoformat(expires) <= now:
         return f"pool {pool.id} has expired"
-    if not matches(pool.spec.get("filter"), worker.facts()):
+    if not matches(pool.spec.get("filter"), worker.facts(skills)):
         return f"pool {pool.id} is for other workers"
+    requirement = (pool.spec.get("quality_control") or {}).get("training_requirement")
+    if requirement is not None:
+        skill_id = skill_store.skill_of_training(conn, training_id=int(requirement["training_pool_id"]))
+        score = None if skill_id is None else skills.get(skill_id)
+        if score is None or score < requirement["training_passing_skill_value"]:
+            return f"pass training {requirement['training_pool_id']} first"
     return None
 
 
@@ -113,6 +122,21 @@ def _uploaded(conn: Connection, pool: Row[Any], worker: Worker) -> Suite | None:
     return Suite(kinds, suite.id, False)
 
 
+def _has_work(conn: Connection, pool: Row[Any], worker: Worker) -> bool:
+    """Whether the pool has anything it could issue this worker (what it leads with: real tasks)."""
+    if pool.kind != "TRAINING" and pool.spec.get("mixer_config") is None:
+        return (
+            store.free_suite(conn, pool_id=pool.id, worker_id=worker.id, by_override=False, lock=False)
+            is not None
+        )
+    mixer = pool.spec.get("mixer_config") or {}
+    kind = "TRAINING" if pool.kind == "TRAINING" else "REAL" if mixer["real_tasks_count"] else "GOLDEN"
+    found = store.free_tasks(
+        conn, pool_id=pool.id, worker_id=worker.id, kind=kind, limit=1, in_creation_order=True, lock=False
+    )
+    return bool(found)
+
+
 def issue(ctx: Context, *, worker: Worker, pool_id: str) -> str:
     """Issue the worker a task suite of the pool as a new ACTIVE assignment; its id."""
     with ctx.db.write() as conn:
@@ -120,7 +144,7 @@ def issue(ctx: Context, *, worker: Worker, pool_id: str) -> str:
         if pool is None:
             raise NotFound(f"Pool {pool_id} does not exist")
         now = ctx.clock.now()
-        reason = unavailable(pool, worker, now)
+        reason = unavailable(conn, pool, worker, skill_store.values_of(conn, worker_id=worker.id), now)
         if reason is not None:
             raise Conflict(f"You cannot take tasks from this pool: {reason}")
         if store.active_in_pool(conn, pool_id=pool.id, worker_id=worker.id) is not None:
@@ -162,13 +186,16 @@ def issue(ctx: Context, *, worker: Worker, pool_id: str) -> str:
 
 def available_pools(ctx: Context, *, worker: Worker) -> list[dict[str, Any]]:
     """The open pools and trainings the worker may take now, with what a worker reads before starting."""
-    with ctx.db.read() as conn:
-        rows = pool_store.open_for_workers(conn)
     now = ctx.clock.now()
     offered = []
+    with ctx.db.read() as conn:
+        skills = skill_store.values_of(conn, worker_id=worker.id)
+        rows = [
+            pool
+            for pool in pool_store.open_for_workers(conn)
+            if unavailable(conn, pool, worker, skills, now) is None and _has_work(conn, pool, worker)
+        ]
     for pool in rows:
-        if unavailable(pool, worker, now) is not None:
-            continue
         project = pool.project_spec
         offered.append(
             {

@@ -8,6 +8,8 @@ from kvorum.schemas.worker import WorkerProfile
 from kvorum.services.accounts import account_for_token, open_account
 from kvorum.services.context import Context
 from kvorum.services.tokens import password_hash
+from kvorum.store import assignments as assignment_store
+from kvorum.store import skills as skill_store
 from kvorum.store.accounts import WORKERS
 
 
@@ -17,9 +19,11 @@ class Worker:
     name: str
     profile: dict[str, Any]
 
-    def facts(self) -> dict[tuple[str, str], Any]:
-        """The profile as the filter language sees it: (category, key) -> value."""
-        facts: dict[tuple[str, str], Any] = {}
+    def facts(self, skills: dict[int, float]) -> dict[tuple[str, str], Any]:
+        """Profile and skills as the filter language sees them: (category, key) -> value."""
+        facts: dict[tuple[str, str], Any] = {
+            ("skill", str(skill_id)): value for skill_id, value in skills.items()
+        }
         for key, value in self.profile.items():
             if key == "date_of_birth":
                 value = int(datetime.combine(date.fromisoformat(value), time(), tzinfo=UTC).timestamp())
@@ -57,6 +61,15 @@ def authenticate(ctx: Context, *, token: str) -> Worker:
     return Worker(row.id, row.name, row.profile)
 
 
-def me(worker: Worker) -> dict[str, Any]:
-    """The `GET /api/worker/v1/me` body."""
-    return {"id": str(worker.id), "name": worker.name, "profile": worker.profile}
+def me(ctx: Context, worker: Worker) -> dict[str, Any]:
+    """The `GET /api/worker/v1/me` body: profile, skill values and earnings."""
+    with ctx.db.read() as conn:
+        skills = skill_store.values_of(conn, worker_id=worker.id)
+        earned = assignment_store.earnings(conn, worker_id=worker.id)
+    return {
+        "id": str(worker.id),
+        "name": worker.name,
+        "profile": worker.profile,
+        "skills": {str(skill_id): value for skill_id, value in skills.items()},
+        "earnings": earned,
+    }

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, or_, select, update
+from sqlalchemy import Connection, Row, func, insert, or_, select, update
 
 from kvorum.store import search as search_store
 from kvorum.store.search import Search
@@ -36,12 +36,19 @@ def _seen_by(worker_id: int, pool_id: int) -> Any:
     )
 
 
-def _lock(conn: Connection, query: Any) -> Any:
-    return query.with_for_update(skip_locked=True) if conn.dialect.name == "postgresql" else query
+def _lock(conn: Connection, query: Any, lock: bool) -> Any:
+    return query.with_for_update(skip_locked=True) if lock and conn.dialect.name == "postgresql" else query
 
 
 def free_tasks(
-    conn: Connection, *, pool_id: int, worker_id: int, kind: str, limit: int, in_creation_order: bool
+    conn: Connection,
+    *,
+    pool_id: int,
+    worker_id: int,
+    kind: str,
+    limit: int,
+    in_creation_order: bool,
+    lock: bool = True,
 ) -> Sequence[Row[Any]]:
     """Up to `limit` tasks of `kind` with overlap left that the worker has not had, locked for issuing."""
     open_slot = or_(tasks.c.infinite_overlap, tasks.c.taken < tasks.c.overlap)
@@ -56,10 +63,12 @@ def free_tasks(
         .order_by(tasks.c.id if in_creation_order else tasks.c.taken, tasks.c.id)
         .limit(limit)
     )
-    return conn.execute(_lock(conn, query)).all()
+    return conn.execute(_lock(conn, query, lock)).all()
 
 
-def free_suite(conn: Connection, *, pool_id: int, worker_id: int, by_override: bool) -> Row[Any] | None:
+def free_suite(
+    conn: Connection, *, pool_id: int, worker_id: int, by_override: bool, lock: bool = True
+) -> Row[Any] | None:
     """A suite with overlap left none of whose tasks the worker has had, locked for issuing."""
     open_slot = or_(task_suites.c.infinite_overlap, task_suites.c.taken < task_suites.c.overlap)
     had = select(task_suite_tasks.c.task_suite_id).where(
@@ -74,7 +83,7 @@ def free_suite(conn: Connection, *, pool_id: int, worker_id: int, by_override: b
         .order_by(*order)
         .limit(1)
     )
-    return conn.execute(_lock(conn, query)).first()
+    return conn.execute(_lock(conn, query, lock)).first()
 
 
 def take(conn: Connection, *, task_ids: Sequence[str], suite_id: str | None, delta: int) -> None:
@@ -157,3 +166,24 @@ def pool_has_work(conn: Connection, *, pool_id: int) -> bool:
         assignments.c.pool_id == pool_id, assignments.c.status == "ACTIVE"
     )
     return any(conn.execute(query.limit(1)).first() is not None for query in (open_task, open_suite, active))
+
+
+def answered(conn: Connection, *, pool_id: int, worker_id: int) -> Sequence[Row[Any]]:
+    """The worker's submitted (and reviewed) assignments in a pool."""
+    query = select(assignments).where(
+        assignments.c.pool_id == pool_id,
+        assignments.c.worker_id == worker_id,
+        assignments.c.status.in_(("SUBMITTED", "ACCEPTED", "REJECTED")),
+    )
+    return conn.execute(query).all()
+
+
+def earnings(conn: Connection, *, worker_id: int) -> dict[str, float]:
+    """Rewards of the worker's accepted assignments, and of those awaiting review."""
+    query = (
+        select(assignments.c.status, func.sum(assignments.c.reward))
+        .where(assignments.c.worker_id == worker_id, assignments.c.status.in_(("SUBMITTED", "ACCEPTED")))
+        .group_by(assignments.c.status)
+    )
+    sums = {status: float(total or 0) for status, total in conn.execute(query)}
+    return {"accepted": sums.get("ACCEPTED", 0.0), "pending": sums.get("SUBMITTED", 0.0)}

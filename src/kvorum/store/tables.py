@@ -238,3 +238,28 @@ assignment_tasks = Table(
     UniqueConstraint("pool_id", "worker_id", "task_id"),
 )
 """The unique key is the rule that a worker never gets the same task twice in a pool."""
+
+skills = Table(
+    "skills",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("owner_id", ForeignKey("requesters.id"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("training_pool_id", ForeignKey("pools.id"), unique=True),
+    Column("created", DateTime, nullable=False),
+)
+"""A training grants its own skill (training_pool_id); other skills are the requester's."""
+
+user_skills = Table(
+    "user_skills",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("skill_id", ForeignKey("skills.id"), nullable=False),
+    Column("worker_id", ForeignKey("workers.id"), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("created", DateTime, nullable=False),
+    Column("modified", DateTime, nullable=False),
+    UniqueConstraint("skill_id", "worker_id"),
+    Index("ix_user_skills_worker_id", "worker_id"),
+)
+"""A worker's value (0-100) of a skill."""

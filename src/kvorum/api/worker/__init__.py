@@ -25,9 +25,9 @@ router = APIRouter(prefix="/api/worker/v1", tags=["worker"])
 
 
 @router.get("/me")
-def get_me(me: CurrentWorker) -> dict[str, Any]:
-    """The signed-in worker's profile."""
-    return workers.me(me)
+def get_me(me: CurrentWorker, request: Request) -> dict[str, Any]:
+    """The signed-in worker's profile, skills and earnings."""
+    return workers.me(context(request), me)
 
 
 @router.get("/pools")

@@ -1,0 +1,44 @@
+"""Skills and workers' skill values."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from kvorum.store.tables import skills, user_skills
+
+
+def training_skill(conn: Connection, *, training: Any, now: datetime) -> int:
+    """The id of the skill a training grants, created the first time it is needed."""
+    found = conn.execute(
+        select(skills.c.id).where(skills.c.training_pool_id == training.id)
+    ).scalar_one_or_none()
+    if found is not None:
+        return int(found)
+    name = f"Training {training.id}: {training.spec.get('private_name', '')}"
+    statement = insert(skills).values(
+        owner_id=training.owner_id, name=name, training_pool_id=training.id, created=now
+    )
+    return int(conn.execute(statement.returning(skills.c.id)).scalar_one())
+
+
+def skill_of_training(conn: Connection, *, training_id: int) -> int | None:
+    found = conn.execute(
+        select(skills.c.id).where(skills.c.training_pool_id == training_id)
+    ).scalar_one_or_none()
+    return None if found is None else int(found)
+
+
+def set_value(conn: Connection, *, skill_id: int, worker_id: int, value: float, now: datetime) -> None:
+    where = (user_skills.c.skill_id == skill_id) & (user_skills.c.worker_id == worker_id)
+    if conn.execute(update(user_skills).where(where).values(value=value, modified=now)).rowcount == 0:
+        conn.execute(
+            insert(user_skills).values(
+                skill_id=skill_id, worker_id=worker_id, value=value, created=now, modified=now
+            )
+        )
+
+
+def values_of(conn: Connection, *, worker_id: int) -> dict[int, float]:
+    query = select(user_skills.c.skill_id, user_skills.c.value).where(user_skills.c.worker_id == worker_id)
+    return {int(skill_id): float(value) for skill_id, value in conn.execute(query)}
