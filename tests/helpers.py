@@ -4,6 +4,12 @@ import copy
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from fastapi.testclient import TestClient
+
+from kvorum.schemas.worker import WorkerProfile
+from kvorum.services import workers
+from kvorum.services.context import Context
+
 WILL_EXPIRE = "2040-01-01T00:00:00"
 
 
@@ -220,3 +226,34 @@ def race(function: Any, count: int = 8) -> list[Any]:
 
     with ThreadPoolExecutor(max_workers=count) as executor:
         return list(executor.map(attempt, range(count)))
+
+
+def mixer_pool(project_id: str, overlap: int = 1, **changes: Any) -> dict[str, Any]:
+    body = pool_body(project_id, **changes)
+    for key in (
+        "dynamic_overlap_config",
+        "dynamic_pricing_config",
+        "quality_control",
+        "speed_quality_balance",
+    ):
+        body.pop(key)
+    body["defaults"] = {
+        "default_overlap_for_new_tasks": overlap,
+        "default_overlap_for_new_task_suites": overlap,
+    }
+    body["mixer_config"] = {"real_tasks_count": 2, "golden_tasks_count": 1, "training_tasks_count": 0}
+    body["filter"] = {"or": [{"category": "profile", "key": "languages", "operator": "IN", "value": "EN"}]}
+    return body
+
+
+def worker_client(
+    app_client: TestClient, ctx: Context, name: str, languages: list[str] | None = None
+) -> TestClient:
+    token = workers.create_worker(ctx, name=name, profile=WorkerProfile(languages=languages or ["EN"]))[1]
+    client = TestClient(app_client.app, raise_server_exceptions=False)
+    client.headers["Authorization"] = f"Bearer {token}"
+    return client
+
+
+def take(client: TestClient, pool_id: str) -> Any:
+    return client.post(f"/api/worker/v1/pools/{pool_id}/assignments")

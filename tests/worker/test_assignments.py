@@ -7,29 +7,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import assert_error, pool_body, project_body, race
+from helpers import assert_error, mixer_pool, project_body, race, take, worker_client
 from kvorum.clock import SettableClock
-from kvorum.schemas.worker import WorkerProfile
-from kvorum.services import assignments, workers
+from kvorum.services import assignments
 from kvorum.services.context import Context
-
-
-def mixer_pool(project_id: str, overlap: int = 1, **changes: Any) -> dict[str, Any]:
-    body = pool_body(project_id, **changes)
-    for key in (
-        "dynamic_overlap_config",
-        "dynamic_pricing_config",
-        "quality_control",
-        "speed_quality_balance",
-    ):
-        body.pop(key)
-    body["defaults"] = {
-        "default_overlap_for_new_tasks": overlap,
-        "default_overlap_for_new_task_suites": overlap,
-    }
-    body["mixer_config"] = {"real_tasks_count": 2, "golden_tasks_count": 1, "training_tasks_count": 0}
-    body["filter"] = {"or": [{"category": "profile", "key": "languages", "operator": "IN", "value": "EN"}]}
-    return body
 
 
 @pytest.fixture
@@ -55,19 +36,6 @@ def pool(api: TestClient) -> dict[str, Any]:
         == 201
     )
     return dict(pool)
-
-
-def worker_client(
-    app_client: TestClient, ctx: Context, name: str, languages: list[str] | None = None
-) -> TestClient:
-    token = workers.create_worker(ctx, name=name, profile=WorkerProfile(languages=languages or ["EN"]))[1]
-    client = TestClient(app_client.app, raise_server_exceptions=False)
-    client.headers["Authorization"] = f"Bearer {token}"
-    return client
-
-
-def take(client: TestClient, pool_id: str) -> Any:
-    return client.post(f"/api/worker/v1/pools/{pool_id}/assignments")
 
 
 def answers(assignment: dict[str, Any], value: str = "dog") -> dict[str, Any]:

@@ -3,9 +3,8 @@
 from typing import Any
 
 from fastapi.testclient import TestClient
-from test_assignments import mixer_pool, take, worker_client
 
-from helpers import assert_error, training_body
+from helpers import assert_error, mixer_pool, take, training_body, worker_client
 from kvorum.services.context import Context
 
 
