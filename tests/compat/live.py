@@ -30,6 +30,7 @@ class LiveServer:
     token: str
     log_path: Path
     process: subprocess.Popen[bytes]
+    database_url: str
 
 
 def root_conftest(config: pytest.Config) -> ModuleType:
@@ -57,14 +58,17 @@ def _kvorum(*args: str) -> list[str]:
     return [sys.executable, "-m", "kvorum", *args]
 
 
-def create_requester(database_url: str, name: str = "alice") -> str:
-    """`kvorum requester create NAME`; the token is the last stdout line."""
+def create_account(database_url: str, kind: str, name: str, *options: str) -> str:
+    """`kvorum requester|worker create NAME [options]`; the token is the last stdout line."""
     env = {**os.environ, "KVORUM_DATABASE_URL": database_url}
-    done = subprocess.run(
-        _kvorum("requester", "create", name), env=env, capture_output=True, text=True, timeout=60, check=False
-    )
-    assert done.returncode == 0, f"requester create failed:\n{done.stdout}\n{done.stderr}"
+    command = _kvorum(kind, "create", name, *options)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, f"{kind} create failed:\n{done.stdout}\n{done.stderr}"
     return done.stdout.strip().splitlines()[-1].strip()
+
+
+def create_requester(database_url: str, name: str = "alice") -> str:
+    return create_account(database_url, "requester", name)
 
 
 def _wait_ready(url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
@@ -115,7 +119,14 @@ def running_server(
         )
     try:
         _wait_ready(url, process, log_path)
-        yield LiveServer(backend=backend, url=url, token=token, log_path=log_path, process=process)
+        yield LiveServer(
+            backend=backend,
+            url=url,
+            token=token,
+            log_path=log_path,
+            process=process,
+            database_url=database_url,
+        )
     finally:
         _stop(process)
 
