@@ -7,7 +7,7 @@ dies mid-run leaves a lease that expires, and another process takes the operatio
 import logging
 import threading
 
-from kvorum.services import assignments, batch
+from kvorum.services import assignments, batch, pools
 from kvorum.services.context import Context
 
 log = logging.getLogger("kvorum.jobs")
@@ -34,6 +34,7 @@ class Runner:
                 ran = batch.run_due(self._ctx)
                 assignments.expire_due(self._ctx)
                 assignments.auto_accept_due(self._ctx)
+                pools.close_due(self._ctx)
             except Exception:
                 log.exception("running due operations failed; retrying")
                 ran = 0

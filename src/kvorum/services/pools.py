@@ -6,7 +6,7 @@ processes cannot both win a transition.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Row
@@ -22,6 +22,7 @@ from kvorum.services.errors import Conflict, NotFound, Problems
 from kvorum.services.filters import check_filter
 from kvorum.services.intervals import SKILL_RANGE, check_distribution, check_intervals
 from kvorum.services.quality_control import check_quality_control
+from kvorum.store import assignments as assignment_store
 from kvorum.store import pools as store
 
 
@@ -305,3 +306,35 @@ def clone(ctx: Context, *, caller: int, kind: Kind, pool_id: str) -> dict[str, A
             parameters={kind.id_key: str(row.id)},
             details={kind.id_key: str(new_id)},
         )
+
+
+def close_due(ctx: Context) -> int:
+    """Close open pools whose time is up (EXPIRED) or whose work is done (COMPLETED).
+
+    A pool is complete when no real task or uploaded suite has overlap left and no assignment is
+    active, auto_close_after_complete_delay_seconds after its last submission.
+    """
+    closed = 0
+    with ctx.db.write() as conn:
+        now = ctx.clock.now()
+        for row in store.open_pools(conn):
+            expires = row.spec.get("will_expire")
+            if expires is not None and datetime.fromisoformat(expires) <= now:
+                reason = "EXPIRED"
+            elif row.kind == POOL.name and _complete(conn, row, now):
+                reason = "COMPLETED"
+            else:
+                continue
+            values = {"status": "CLOSED", "last_stopped": now, "last_close_reason": reason}
+            closed += store.change_status(conn, pool_id=row.id, from_statuses=("OPEN",), values=values)
+    return closed
+
+
+def _complete(conn: Connection, pool: Row[Any], now: datetime) -> bool:
+    if assignment_store.pool_has_work(conn, pool_id=pool.id) or not assignment_store.has_tasks(
+        conn, pool_id=pool.id
+    ):
+        return False
+    delay = timedelta(seconds=pool.spec.get("auto_close_after_complete_delay_seconds") or 0)
+    finished = assignment_store.last_submitted(conn, pool_id=pool.id) or pool.last_started
+    return finished is None or finished + delay <= now

@@ -187,3 +187,17 @@ def earnings(conn: Connection, *, worker_id: int) -> dict[str, float]:
     )
     sums = {status: float(total or 0) for status, total in conn.execute(query)}
     return {"accepted": sums.get("ACCEPTED", 0.0), "pending": sums.get("SUBMITTED", 0.0)}
+
+
+def last_submitted(conn: Connection, *, pool_id: int) -> datetime | None:
+    query = select(func.max(assignments.c.submitted)).where(assignments.c.pool_id == pool_id)
+    value = conn.execute(query).scalar_one_or_none()
+    return value if isinstance(value, datetime) else None
+
+
+def has_tasks(conn: Connection, *, pool_id: int) -> bool:
+    """Whether anything was ever uploaded to the pool (an empty pool is not complete)."""
+    for table in (tasks, task_suites):
+        if conn.execute(select(table.c.id).where(table.c.pool_id == pool_id).limit(1)).first() is not None:
+            return True
+    return False

@@ -80,3 +80,7 @@ def open_for_workers(conn: Connection) -> Sequence[Row[Any]]:
         .order_by(pools.c.id)
     )
     return conn.execute(query).all()
+
+
+def open_pools(conn: Connection) -> Sequence[Row[Any]]:
+    return conn.execute(select(pools).where(pools.c.status == "OPEN").order_by(pools.c.id)).all()
