@@ -139,11 +139,15 @@ def _persist(conn: Any, items: list[batch.Item], now: Any) -> None:
 
 
 def overlap_json(row: Mapping[Any, Any]) -> str:
-    """The overlap keys of a task or suite; the client requires overlap exactly when not infinite."""
+    """The overlap keys of a task or suite; the client requires overlap exactly when not infinite.
+
+    remaining_overlap is what is left to issue: overlap less the assignments holding a slot.
+    """
     if row["infinite_overlap"]:
         return '"infinite_overlap":true'
     overlap = row["overlap"]
-    return f'"overlap":{overlap},"infinite_overlap":false,"remaining_overlap":{overlap}'
+    remaining = max(overlap - row.get("taken", 0), 0)
+    return f'"overlap":{overlap},"infinite_overlap":false,"remaining_overlap":{remaining}'
 
 
 def search_json(
