@@ -38,6 +38,9 @@ def test_overlap_holds_under_any_sequence(
     clock: SettableClock,
     actions: list[tuple[int, str]],
 ) -> None:
+    for quota in ("project_create", "pool_create"):  # each example makes a project and a pool
+        setattr(ctx.settings, f"quota_{quota}_per_minute", 1_000_000)
+        setattr(ctx.settings, f"quota_{quota}_per_day", 1_000_000)
     project = api.post("/api/v1/projects", json=project_body()).json()
     pool = api.post(
         "/api/v1/pools", json=mixer_pool(project["id"], overlap=2, auto_accept_solutions=False)
