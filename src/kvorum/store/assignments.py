@@ -51,13 +51,12 @@ def free_tasks(
     lock: bool = True,
 ) -> Sequence[Row[Any]]:
     """Up to `limit` tasks of `kind` with overlap left that the worker has not had, locked for issuing."""
-    open_slot = or_(tasks.c.infinite_overlap, tasks.c.taken < tasks.c.overlap)
     query = (
         select(tasks.c.id, tasks.c.kind, tasks.c.body, tasks.c.infinite_overlap)
         .where(
             tasks.c.pool_id == pool_id,
             tasks.c.kind == kind,
-            open_slot,
+            tasks.c.open,
             tasks.c.id.not_in(_seen_by(worker_id, pool_id)),
         )
         .order_by(tasks.c.id if in_creation_order else tasks.c.taken, tasks.c.id)
@@ -89,7 +88,11 @@ def free_suite(
 def take(conn: Connection, *, task_ids: Sequence[str], suite_id: str | None, delta: int) -> None:
     """Count (delta 1) or give back (delta -1) one overlap slot of each task and of the suite."""
     if task_ids:
-        conn.execute(update(tasks).where(tasks.c.id.in_(task_ids)).values(taken=tasks.c.taken + delta))
+        taken = tasks.c.taken + delta
+        statement = update(tasks).where(tasks.c.id.in_(task_ids))
+        conn.execute(
+            statement.values(taken=taken, open=or_(tasks.c.infinite_overlap, taken < tasks.c.overlap))
+        )
     if suite_id is not None:
         conn.execute(
             update(task_suites).where(task_suites.c.id == suite_id).values(taken=task_suites.c.taken + delta)
@@ -156,7 +159,7 @@ def pool_has_work(conn: Connection, *, pool_id: int) -> bool:
     open_task = select(tasks.c.id).where(
         tasks.c.pool_id == pool_id,
         tasks.c.kind == "REAL",
-        or_(tasks.c.infinite_overlap, tasks.c.taken < tasks.c.overlap),
+        tasks.c.open,
     )
     open_suite = select(task_suites.c.id).where(
         task_suites.c.pool_id == pool_id,

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 
 metadata = MetaData(
@@ -136,13 +137,17 @@ tasks = Table(
     Column("infinite_overlap", Boolean, nullable=False),
     Column("kind", String(8), nullable=False),
     Column("taken", Integer, nullable=False, server_default="0"),
+    Column("open", Boolean, nullable=False, server_default=true()),
     Column("origin_task_id", String(32)),
     Column("body", Text, nullable=False),
     Index("ix_tasks_pool_id_id", "pool_id", "id"),
     Index("ix_tasks_owner_id_id", "owner_id", "id"),
+    Index("ix_tasks_pool_id_kind_open_id", "pool_id", "kind", "open", "id"),
     sqlite_with_rowid=False,
 )
 """`body` is the task's JSON object without the columns above, serialized once at creation.
+`open` (overlap left: infinite or taken < overlap) is kept with `taken` so the mixer seeks to the
+first task it may issue instead of scanning past the full ones.
 On SQLite the rows live in the primary key's tree (WITHOUT ROWID): one tree less to write."""
 
 task_suites = Table(

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, select, update
+from sqlalchemy import Connection, Row, or_, select, update
 
 from kvorum.store import bulk
 from kvorum.store import search as search_store
@@ -104,7 +104,10 @@ def find_suites(conn: Connection, *, owner_id: int, search: Search) -> tuple[Seq
 
 
 def update_task(conn: Connection, *, task_id: str, values: dict[str, Any]) -> None:
+    """Change a task; `open` follows its overlap."""
     conn.execute(update(tasks).where(tasks.c.id == task_id).values(**values))
+    reopen = or_(tasks.c.infinite_overlap, tasks.c.taken < tasks.c.overlap)
+    conn.execute(update(tasks).where(tasks.c.id == task_id).values(open=reopen))
 
 
 def update_suite(conn: Connection, *, suite_id: str, values: dict[str, Any]) -> None:

@@ -174,6 +174,7 @@ def upgrade() -> None:
         sa.Column("infinite_overlap", sa.Boolean(), nullable=False),
         sa.Column("kind", sa.String(length=8), nullable=False),
         sa.Column("taken", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("open", sa.Boolean(), server_default=sa.true(), nullable=False),
         sa.Column("origin_task_id", sa.String(length=32), nullable=True),
         sa.Column("body", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(["owner_id"], ["requesters.id"], name=op.f("fk_tasks_owner_id_requesters")),
@@ -184,6 +185,9 @@ def upgrade() -> None:
     with op.batch_alter_table("tasks", schema=None) as batch_op:
         batch_op.create_index("ix_tasks_owner_id_id", ["owner_id", "id"], unique=False)
         batch_op.create_index("ix_tasks_pool_id_id", ["pool_id", "id"], unique=False)
+        batch_op.create_index(
+            "ix_tasks_pool_id_kind_open_id", ["pool_id", "kind", "open", "id"], unique=False
+        )
 
     op.create_table(
         "task_suite_tasks",
