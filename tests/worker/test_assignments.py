@@ -9,8 +9,10 @@ from fastapi.testclient import TestClient
 
 from helpers import assert_error, mixer_pool, project_body, race, take, worker_client
 from kvorum.clock import SettableClock
-from kvorum.services import assignments
+from kvorum.services import assignments, workers
 from kvorum.services.context import Context
+from kvorum.store import skills as skill_store
+from kvorum.store.tables import skills
 
 
 @pytest.fixture
@@ -150,3 +152,100 @@ def test_many_workers_at_once_never_over_issue(
         task["id"] for a in issued for task in a["tasks"] if "golden" not in task["input_values"]["image"]
     )
     assert len(counts) == 4 and set(counts.values()) == {1}
+
+
+def test_reserved_and_unavailable_tasks(
+    api: TestClient, app_client: TestClient, ctx: Context, project: dict[str, Any]
+) -> None:
+    pool = api.post("/api/v1/pools", json=mixer_pool(project["id"], overlap=2)).json()
+    ann_client = worker_client(app_client, ctx, "ann2")
+    ann_id = str(workers.authenticate(ctx, token=ann_client.headers["Authorization"].split()[1]).id)
+    bob_client = worker_client(app_client, ctx, "bob")
+    bob_id = str(workers.authenticate(ctx, token=bob_client.headers["Authorization"].split()[1]).id)
+    image = "https://img.example/{}.png"
+    tasks = [
+        {"pool_id": pool["id"], "input_values": {"image": image.format("for-bob")}, "reserved_for": [bob_id]},
+        {
+            "pool_id": pool["id"],
+            "input_values": {"image": image.format("not-ann")},
+            "unavailable_for": [ann_id],
+        },
+        {"pool_id": pool["id"], "input_values": {"image": image.format("open")}},
+        {"pool_id": pool["id"], "input_values": {"image": image.format("open-2")}},
+    ]
+    golden = [
+        {
+            "pool_id": pool["id"],
+            "input_values": {"image": image.format("golden")},
+            "known_solutions": [{"output_values": {"result": "cat"}}],
+        }
+    ]
+    api.post("/api/v1/tasks", params={"allow_defaults": "true", "open_pool": "true"}, json=tasks + golden)
+    images = lambda a: {t["input_values"]["image"].rsplit("/", 1)[1] for t in a["tasks"]}  # noqa: E731
+    assert images(take(ann_client, pool["id"]).json()) == {"open.png", "open-2.png", "golden.png"}
+    assert images(take(bob_client, pool["id"]).json()) == {"for-bob.png", "not-ann.png", "golden.png"}
+
+
+def test_dynamic_pricing_by_skill(
+    api: TestClient, app_client: TestClient, ctx: Context, project: dict[str, Any]
+) -> None:
+    with ctx.db.write() as conn:
+        skill_id = conn.execute(
+            skills.insert()
+            .values(owner_id=1, name="accuracy", created=ctx.clock.now())
+            .returning(skills.c.id)
+        ).scalar_one()
+    body = mixer_pool(project["id"], overlap=5)
+    body["dynamic_pricing_config"] = {
+        "type": "SKILL",
+        "skill_id": str(skill_id),
+        "intervals": [
+            {"from": 0, "to": 60, "reward_per_assignment": 0.03},
+            {"from": 61, "reward_per_assignment": 0.05},
+        ],
+    }
+    pool = api.post("/api/v1/pools", json=body).json()
+    tasks = [
+        {"pool_id": pool["id"], "input_values": {"image": f"https://img.example/{n}.png"}} for n in range(2)
+    ]
+    golden = [{**tasks[0], "known_solutions": [{"output_values": {"result": "cat"}}]}]
+    api.post("/api/v1/tasks", params={"allow_defaults": "true", "open_pool": "true"}, json=tasks + golden)
+    rewards = []
+    for name, value in (("novice", 40.0), ("expert", 90.0), ("unknown", None)):
+        client = worker_client(app_client, ctx, name)
+        worker = workers.authenticate(ctx, token=client.headers["Authorization"].split()[1])
+        if value is not None:
+            with ctx.db.write() as conn:
+                skill_store.set_value(
+                    conn, skill_id=skill_id, worker_id=worker.id, value=value, now=ctx.clock.now()
+                )
+        rewards.append(take(client, pool["id"]).json()["reward"])
+    assert rewards == [0.03, 0.05, 0.02]
+
+
+def test_uploaded_suites_are_issued_by_their_order(
+    api: TestClient, app_client: TestClient, ctx: Context, project: dict[str, Any]
+) -> None:
+    body = mixer_pool(project["id"])
+    del body["mixer_config"]
+    body["assignments_issuing_config"] = {"issue_task_suites_in_creation_order": True}
+    pool = api.post("/api/v1/pools", json=body).json()
+    suites = [
+        {
+            "pool_id": pool["id"],
+            "overlap": 1,
+            "issuing_order_override": order,
+            "tasks": [{"input_values": {"image": f"https://img.example/{order}.png"}}],
+        }
+        for order in (1, 5, 3)
+    ]
+    created = api.post("/api/v1/task-suites", params={"open_pool": "true"}, json=suites).json()["items"]
+    issued = [take(worker_client(app_client, ctx, f"w{n}"), pool["id"]).json() for n in range(3)]
+    assert [a["task_suite_id"] for a in issued] == [
+        created["1"]["id"],
+        created["2"]["id"],
+        created["0"]["id"],
+    ]
+    assert_error(take(worker_client(app_client, ctx, "late"), pool["id"]), 409, "ALL_ASSIGNMENTS_EXHAUSTED")
+    suite = api.get(f"/api/v1/task-suites/{created['1']['id']}").json()
+    assert suite["remaining_overlap"] == 0

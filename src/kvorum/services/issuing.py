@@ -65,76 +65,118 @@ def _snapshot(task_id: str, kind: str, body: str) -> dict[str, Any]:
     return {"id": task_id, "kind": kind, **orjson.loads(body)}
 
 
-def _mixed(conn: Connection, pool: Row[Any], worker: Worker) -> Suite | None:
-    """A suite drawn by the mixer: each kind in its count, falling back to its minimum."""
+def _reserved_elsewhere(item: dict[str, Any], worker: Worker) -> bool:
+    """A task or suite reserved for other workers, or unavailable to this one."""
+    me = str(worker.id)
+    reserved: list[str] = item.get("reserved_for") or []
+    unavailable: list[str] = item.get("unavailable_for") or []
+    return (bool(reserved) and me not in reserved) or me in unavailable
+
+
+def _free_for(
+    conn: Connection, pool: Row[Any], worker: Worker, kind: str, count: int, lock: bool = True
+) -> list[dict[str, Any]]:
+    """Up to `count` tasks of `kind` the worker may be issued, in creation order.
+
+    Each query asks only for as many rows as are still missing: on PostgreSQL every row returned
+    stays locked until commit, and concurrent issuers skip locked rows.
+    """
+    chosen: list[dict[str, Any]] = []
+    after = None
+    while len(chosen) < count:
+        wanted = count - len(chosen)
+        page = store.free_tasks(
+            conn, pool_id=pool.id, worker_id=worker.id, kind=kind, limit=wanted, after=after, lock=lock
+        )
+        chosen.extend(
+            task
+            for task in (_snapshot(row.id, row.kind, row.body) for row in page)
+            if not _reserved_elsewhere(task, worker)
+        )
+        if len(page) < wanted:
+            break
+        after = page[-1].id
+    return chosen
+
+
+def _counts(pool: Row[Any]) -> tuple[dict[str, tuple[int, int]], bool, bool]:
+    """Per kind (count, minimum); whether to shuffle a suite; whether to force an incomplete last suite."""
     if pool.kind == "TRAINING":
-        spec = pool.spec
-        counts = {"TRAINING": (spec["training_tasks_in_task_suite_count"],) * 2}
-        in_order, shuffle = (
-            spec.get("mix_tasks_in_creation_order", True),
-            spec.get("shuffle_tasks_in_task_suite", True),
+        size = pool.spec["training_tasks_in_task_suite_count"]
+        return {"TRAINING": (size, size)}, pool.spec.get("shuffle_tasks_in_task_suite", True), True
+    mixer = pool.spec["mixer_config"]
+    counts = {
+        kind: (
+            mixer[f"{name}_tasks_count"],
+            mixer.get(f"min_{name}_tasks_count", mixer[f"{name}_tasks_count"]),
         )
-        force_last = True
-    else:
-        mixer = pool.spec["mixer_config"]
-        counts = {
-            kind: (
-                mixer[f"{name}_tasks_count"],
-                mixer.get(f"min_{name}_tasks_count", mixer[f"{name}_tasks_count"]),
-            )
-            for kind, name in (("REAL", "real"), ("GOLDEN", "golden"), ("TRAINING", "training"))
-        }
-        in_order, shuffle = (
-            mixer.get("mix_tasks_in_creation_order", True),
-            mixer.get("shuffle_tasks_in_task_suite", False),
-        )
-        force_last = mixer.get("force_last_assignment", True)
+        for kind, name in (("REAL", "real"), ("GOLDEN", "golden"), ("TRAINING", "training"))
+    }
+    return counts, mixer.get("shuffle_tasks_in_task_suite", False), mixer.get("force_last_assignment", True)
+
+
+def _mixed(conn: Connection, pool: Row[Any], worker: Worker) -> Suite | None:
+    """A suite drawn by the mixer: each kind in its count, falling back to its minimum.
+
+    Control and training tasks must reach their minimum; real tasks may fall short only for the
+    last suite of the pool (force_last_assignment).
+    """
+    counts, shuffle, force_last = _counts(pool)
     chosen: list[dict[str, Any]] = []
     for kind, (count, minimum) in counts.items():
         if count == 0:
             continue
-        found = store.free_tasks(
-            conn, pool_id=pool.id, worker_id=worker.id, kind=kind, limit=count, in_creation_order=in_order
-        )
-        short = len(found) < minimum
-        last_real = kind == "REAL" and force_last and found
-        if short and not last_real:
+        found = _free_for(conn, pool, worker, kind, count)
+        if len(found) < minimum and not (kind == "REAL" and force_last and found):
             return None
-        chosen.extend(_snapshot(task.id, task.kind, task.body) for task in found)
-    if not any(task["kind"] == "REAL" for task in chosen) and counts.get("REAL", (0,))[0] > 0:
+        chosen.extend(found)
+    if not chosen or (counts.get("REAL", (0, 0))[0] and not any(task["kind"] == "REAL" for task in chosen)):
         return None
     if shuffle:
         random.shuffle(chosen)
-    return Suite(chosen, None, True) if chosen else None
+    return Suite(chosen, None, True)
 
 
-def _uploaded(conn: Connection, pool: Row[Any], worker: Worker) -> Suite | None:
+def _uploaded(conn: Connection, pool: Row[Any], worker: Worker, lock: bool = True) -> Suite | None:
+    """The next uploaded suite the worker may be issued; one row locked at a time, as for tasks."""
     by_override = bool(
         (pool.spec.get("assignments_issuing_config") or {}).get("issue_task_suites_in_creation_order")
     )
-    suite = store.free_suite(conn, pool_id=pool.id, worker_id=worker.id, by_override=by_override)
-    if suite is None:
-        return None
-    kinds = [
-        {"kind": "GOLDEN" if task.get("known_solutions") else "REAL", **task}
-        for task in orjson.loads(suite.body)["tasks"]
-    ]
-    return Suite(kinds, suite.id, False)
+    skip = 0
+    while True:
+        found = store.free_suites(
+            conn, pool_id=pool.id, worker_id=worker.id, by_override=by_override, skip=skip, limit=1, lock=lock
+        )
+        if not found:
+            return None
+        body = orjson.loads(found[0].body)
+        if not _reserved_elsewhere(body, worker):
+            tasks = [
+                {"kind": "GOLDEN" if task.get("known_solutions") else "REAL", **task}
+                for task in body["tasks"]
+            ]
+            return Suite(tasks, found[0].id, False)
+        skip += 1
 
 
 def _has_work(conn: Connection, pool: Row[Any], worker: Worker) -> bool:
     """Whether the pool has anything it could issue this worker (what it leads with: real tasks)."""
     if pool.kind != "TRAINING" and pool.spec.get("mixer_config") is None:
-        return (
-            store.free_suite(conn, pool_id=pool.id, worker_id=worker.id, by_override=False, lock=False)
-            is not None
-        )
-    mixer = pool.spec.get("mixer_config") or {}
-    kind = "TRAINING" if pool.kind == "TRAINING" else "REAL" if mixer["real_tasks_count"] else "GOLDEN"
-    found = store.free_tasks(
-        conn, pool_id=pool.id, worker_id=worker.id, kind=kind, limit=1, in_creation_order=True, lock=False
-    )
-    return bool(found)
+        return _uploaded(conn, pool, worker, lock=False) is not None
+    counts, _, _ = _counts(pool)
+    lead = next(kind for kind, (count, _) in counts.items() if count)
+    return bool(_free_for(conn, pool, worker, lead, 1, lock=False))
+
+
+def _reward(pool: Row[Any], skills: dict[int, float]) -> float:
+    """The pool's reward, or the dynamic price of the worker's skill interval."""
+    pricing = pool.spec.get("dynamic_pricing_config")
+    value = None if pricing is None else skills.get(int(pricing["skill_id"]))
+    if pricing is not None and value is not None:
+        for interval in pricing["intervals"]:
+            if interval.get("from", 0) <= value <= interval.get("to", 100):
+                return float(interval["reward_per_assignment"])
+    return float(pool.spec.get("reward_per_assignment", 0))
 
 
 def issue(ctx: Context, *, worker: Worker, pool_id: str) -> str:
@@ -144,7 +186,8 @@ def issue(ctx: Context, *, worker: Worker, pool_id: str) -> str:
         if pool is None:
             raise NotFound(f"Pool {pool_id} does not exist")
         now = ctx.clock.now()
-        reason = unavailable(conn, pool, worker, skill_store.values_of(conn, worker_id=worker.id), now)
+        skills = skill_store.values_of(conn, worker_id=worker.id)
+        reason = unavailable(conn, pool, worker, skills, now)
         if reason is not None:
             raise Conflict(f"You cannot take tasks from this pool: {reason}")
         if store.active_in_pool(conn, pool_id=pool.id, worker_id=worker.id) is not None:
@@ -164,7 +207,7 @@ def issue(ctx: Context, *, worker: Worker, pool_id: str) -> str:
             "task_suite_id": suite_id,
             "worker_id": worker.id,
             "status": "ACTIVE",
-            "reward": float(pool.spec.get("reward_per_assignment", 0)),
+            "reward": _reward(pool, skills),
             "mixed": suite.mixed,
             "created": now,
             "expires": now + timedelta(seconds=pool.spec.get("assignment_max_duration_seconds") or 3600),

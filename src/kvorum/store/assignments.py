@@ -47,28 +47,36 @@ def free_tasks(
     worker_id: int,
     kind: str,
     limit: int,
-    in_creation_order: bool,
+    after: str | None = None,
     lock: bool = True,
 ) -> Sequence[Row[Any]]:
-    """Up to `limit` tasks of `kind` with overlap left that the worker has not had, locked for issuing."""
+    """Up to `limit` tasks of `kind` after `after`, in creation order, with overlap left that the worker
+    has not had; locked for issuing."""
+    conditions = [
+        tasks.c.pool_id == pool_id,
+        tasks.c.kind == kind,
+        tasks.c.open,
+        tasks.c.id.not_in(_seen_by(worker_id, pool_id)),
+    ]
+    if after is not None:
+        conditions.append(tasks.c.id > after)
     query = (
-        select(tasks.c.id, tasks.c.kind, tasks.c.body, tasks.c.infinite_overlap)
-        .where(
-            tasks.c.pool_id == pool_id,
-            tasks.c.kind == kind,
-            tasks.c.open,
-            tasks.c.id.not_in(_seen_by(worker_id, pool_id)),
-        )
-        .order_by(tasks.c.id if in_creation_order else tasks.c.taken, tasks.c.id)
-        .limit(limit)
+        select(tasks.c.id, tasks.c.kind, tasks.c.body).where(*conditions).order_by(tasks.c.id).limit(limit)
     )
     return conn.execute(_lock(conn, query, lock)).all()
 
 
-def free_suite(
-    conn: Connection, *, pool_id: int, worker_id: int, by_override: bool, lock: bool = True
-) -> Row[Any] | None:
-    """A suite with overlap left none of whose tasks the worker has had, locked for issuing."""
+def free_suites(
+    conn: Connection,
+    *,
+    pool_id: int,
+    worker_id: int,
+    by_override: bool,
+    skip: int,
+    limit: int,
+    lock: bool = True,
+) -> Sequence[Row[Any]]:
+    """Suites with overlap left none of whose tasks the worker has had, in issuing order, locked."""
     open_slot = or_(task_suites.c.infinite_overlap, task_suites.c.taken < task_suites.c.overlap)
     had = select(task_suite_tasks.c.task_suite_id).where(
         task_suite_tasks.c.task_id.in_(_seen_by(worker_id, pool_id))
@@ -80,9 +88,10 @@ def free_suite(
         select(task_suites)
         .where(task_suites.c.pool_id == pool_id, open_slot, task_suites.c.id.not_in(had))
         .order_by(*order)
-        .limit(1)
+        .offset(skip)
+        .limit(limit)
     )
-    return conn.execute(_lock(conn, query, lock)).first()
+    return conn.execute(_lock(conn, query, lock)).all()
 
 
 def take(conn: Connection, *, task_ids: Sequence[str], suite_id: str | None, delta: int) -> None:
