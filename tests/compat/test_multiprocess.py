@@ -1,6 +1,7 @@
 """Several `kvorum serve` processes on one PostgreSQL database behave as one server."""
 
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -9,9 +10,9 @@ from typing import Any
 
 import httpx
 import pytest
-from live import LiveServer, create_requester, root_conftest, running_server
+from live import LiveServer, create_account, create_requester, root_conftest, running_server
 
-from helpers import pool_body, project_body
+from helpers import mixer_pool, pool_body, project_body
 
 pytestmark = pytest.mark.compat
 
@@ -71,3 +72,33 @@ def test_processes_share_quotas_transitions_and_operation_ids(servers: list[Live
     assert sorted(response.status_code for response in submitted) == [202] + [409] * 7
     page = first.get("/api/v1/tasks", params={"pool_id": pool_id, "limit": 1000}).json()
     assert len(page["items"]) == 500
+
+
+def test_processes_never_over_issue(servers: list[LiveServer]) -> None:
+    first = clients(servers)[0]
+    project = first.post("/api/v1/projects", json=project_body()).json()
+    pool = first.post("/api/v1/pools", json=mixer_pool(project["id"], overlap=2)).json()
+    tasks = [
+        {"pool_id": pool["id"], "input_values": {"image": f"https://img.example/{n}.png"}} for n in range(6)
+    ]
+    golden = [{**tasks[0], "known_solutions": [{"output_values": {"result": "cat"}}]}]
+    first.post("/api/v1/tasks", params={"allow_defaults": "true", "open_pool": "true"}, json=tasks + golden)
+    tokens = [
+        create_account(servers[0].database_url, "worker", f"mp{n}", "--languages", "EN") for n in range(10)
+    ]
+    workers_http = [
+        httpx.Client(base_url=servers[n % 2].url, headers={"Authorization": f"Bearer {token}"}, timeout=60)
+        for n, token in enumerate(tokens)
+    ]
+    with ThreadPoolExecutor(max_workers=10) as executor:
+        taken = list(
+            executor.map(
+                lambda http: http.post(f"/api/worker/v1/pools/{pool['id']}/assignments"), workers_http
+            )
+        )
+    assert (
+        sorted(response.status_code for response in taken) == [201] * 6 + [409] * 4
+    )  # 6 tasks x 2 / 2 per suite
+    found = first.get("/api/v1/assignments", params={"pool_id": pool["id"]}).json()["items"]
+    held = Counter(task["id"] for item in found for task in item["tasks"] if not task.get("known_solutions"))
+    assert len(held) == 6 and set(held.values()) == {2}

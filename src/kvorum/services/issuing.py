@@ -74,19 +74,15 @@ def _reserved_elsewhere(item: dict[str, Any], worker: Worker) -> bool:
 
 
 def _free_for(
-    conn: Connection, pool: Row[Any], worker: Worker, kind: str, count: int, lock: bool = True
+    conn: Connection, pool: Row[Any], worker: Worker, kind: str, count: int
 ) -> list[dict[str, Any]]:
-    """Up to `count` tasks of `kind` the worker may be issued, in creation order.
-
-    Each query asks only for as many rows as are still missing: on PostgreSQL every row returned
-    stays locked until commit, and concurrent issuers skip locked rows.
-    """
+    """Up to `count` tasks of `kind` the worker may be issued, in creation order."""
     chosen: list[dict[str, Any]] = []
     after = None
     while len(chosen) < count:
         wanted = count - len(chosen)
         page = store.free_tasks(
-            conn, pool_id=pool.id, worker_id=worker.id, kind=kind, limit=wanted, after=after, lock=lock
+            conn, pool_id=pool.id, worker_id=worker.id, kind=kind, limit=wanted, after=after
         )
         chosen.extend(
             task
@@ -137,15 +133,15 @@ def _mixed(conn: Connection, pool: Row[Any], worker: Worker) -> Suite | None:
     return Suite(chosen, None, True)
 
 
-def _uploaded(conn: Connection, pool: Row[Any], worker: Worker, lock: bool = True) -> Suite | None:
-    """The next uploaded suite the worker may be issued; one row locked at a time, as for tasks."""
+def _uploaded(conn: Connection, pool: Row[Any], worker: Worker) -> Suite | None:
+    """The next uploaded suite the worker may be issued."""
     by_override = bool(
         (pool.spec.get("assignments_issuing_config") or {}).get("issue_task_suites_in_creation_order")
     )
     skip = 0
     while True:
         found = store.free_suites(
-            conn, pool_id=pool.id, worker_id=worker.id, by_override=by_override, skip=skip, limit=1, lock=lock
+            conn, pool_id=pool.id, worker_id=worker.id, by_override=by_override, skip=skip, limit=1
         )
         if not found:
             return None
@@ -162,10 +158,10 @@ def _uploaded(conn: Connection, pool: Row[Any], worker: Worker, lock: bool = Tru
 def _has_work(conn: Connection, pool: Row[Any], worker: Worker) -> bool:
     """Whether the pool has anything it could issue this worker (what it leads with: real tasks)."""
     if pool.kind != "TRAINING" and pool.spec.get("mixer_config") is None:
-        return _uploaded(conn, pool, worker, lock=False) is not None
+        return _uploaded(conn, pool, worker) is not None
     counts, _, _ = _counts(pool)
     lead = next(kind for kind, (count, _) in counts.items() if count)
-    return bool(_free_for(conn, pool, worker, lead, 1, lock=False))
+    return bool(_free_for(conn, pool, worker, lead, 1))
 
 
 def _reward(pool: Row[Any], skills: dict[int, float]) -> float:
@@ -190,6 +186,7 @@ def issue(ctx: Context, *, worker: Worker, pool_id: str) -> str:
         reason = unavailable(conn, pool, worker, skills, now)
         if reason is not None:
             raise Conflict(f"You cannot take tasks from this pool: {reason}")
+        store.serialize_issuing(conn, pool_id=pool.id)
         if store.active_in_pool(conn, pool_id=pool.id, worker_id=worker.id) is not None:
             raise ActiveAssignment(f"Finish or skip your active assignment in pool {pool.id} first")
         uses_mixer = pool.kind == "TRAINING" or pool.spec.get("mixer_config") is not None

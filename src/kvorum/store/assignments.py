@@ -1,8 +1,8 @@
 """Assignments, and the task and suite counters that keep issuing within overlap.
 
-Candidate rows are selected FOR UPDATE SKIP LOCKED on PostgreSQL, so concurrent issuers in any
-number of processes take different tasks and re-check the counter of the rows they lock; SQLite
-serializes writers with BEGIN IMMEDIATE.
+Issuing in a pool is serialized: SQLite serializes all writers (BEGIN IMMEDIATE); on PostgreSQL
+an issuer takes a transaction-scoped advisory lock on the pool, so processes never both read the
+same free slot, and none is refused while slots are free.
 """
 
 from collections.abc import Sequence
@@ -36,8 +36,14 @@ def _seen_by(worker_id: int, pool_id: int) -> Any:
     )
 
 
-def _lock(conn: Connection, query: Any, lock: bool) -> Any:
-    return query.with_for_update(skip_locked=True) if lock and conn.dialect.name == "postgresql" else query
+def serialize_issuing(conn: Connection, *, pool_id: int) -> None:
+    """Hold the pool's issuing lock until the transaction ends."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(func.pg_advisory_xact_lock(ISSUING_LOCK_SPACE, pool_id)))
+
+
+ISSUING_LOCK_SPACE = 4_801
+"""The first key of the advisory locks, so they cannot collide with other uses of advisory locks."""
 
 
 def free_tasks(
@@ -48,10 +54,9 @@ def free_tasks(
     kind: str,
     limit: int,
     after: str | None = None,
-    lock: bool = True,
-) -> Sequence[Row[Any]]:
-    """Up to `limit` tasks of `kind` after `after`, in creation order, with overlap left that the worker
-    has not had; locked for issuing."""
+) -> Sequence[Row[str, str, str]]:
+    """Up to `limit` tasks (id, kind, body) of `kind` after `after`, in creation order, with overlap
+    left that the worker has not had."""
     conditions = [
         tasks.c.pool_id == pool_id,
         tasks.c.kind == kind,
@@ -63,7 +68,7 @@ def free_tasks(
     query = (
         select(tasks.c.id, tasks.c.kind, tasks.c.body).where(*conditions).order_by(tasks.c.id).limit(limit)
     )
-    return conn.execute(_lock(conn, query, lock)).all()
+    return conn.execute(query).all()
 
 
 def free_suites(
@@ -91,7 +96,7 @@ def free_suites(
         .offset(skip)
         .limit(limit)
     )
-    return conn.execute(_lock(conn, query, lock)).all()
+    return conn.execute(query).all()
 
 
 def take(conn: Connection, *, task_ids: Sequence[str], suite_id: str | None, delta: int) -> None:
