@@ -257,3 +257,22 @@ def worker_client(
 
 def take(client: TestClient, pool_id: str) -> Any:
     return client.post(f"/api/worker/v1/pools/{pool_id}/assignments")
+
+
+def upload_tasks(api: TestClient, pool_id: str, real: int, golden: int = 1) -> None:
+    """`real` image tasks and `golden` control tasks (answer "cat") at default overlap; opens the pool."""
+    tasks = [
+        {"pool_id": pool_id, "input_values": {"image": f"https://img.example/{n}.png"}} for n in range(real)
+    ]
+    control = [
+        {
+            "pool_id": pool_id,
+            "input_values": {"image": f"https://img.example/golden-{n}.png"},
+            "known_solutions": [{"output_values": {"result": "cat"}}],
+        }
+        for n in range(golden)
+    ]
+    response = api.post(
+        "/api/v1/tasks", params={"allow_defaults": "true", "open_pool": "true"}, json=tasks + control
+    )
+    assert response.status_code == 201, response.text

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import assert_error, mixer_pool, project_body, race, take, worker_client
+from helpers import assert_error, mixer_pool, project_body, race, take, upload_tasks, worker_client
 from kvorum.clock import SettableClock
 from kvorum.services import assignments, workers
 from kvorum.services.context import Context
@@ -110,11 +110,7 @@ def test_requester_review(
         "/api/v1/pools",
         json=mixer_pool(project["id"], overlap=1, auto_accept_solutions=False, auto_accept_period_day=2),
     ).json()
-    tasks = [
-        {"pool_id": pool["id"], "input_values": {"image": f"https://img.example/{n}.png"}} for n in range(2)
-    ]
-    golden = [{**tasks[0], "known_solutions": [{"output_values": {"result": "cat"}}]}]
-    api.post("/api/v1/tasks", params={"allow_defaults": "true", "open_pool": "true"}, json=tasks + golden)
+    upload_tasks(api, pool["id"], 2)
     wanda = worker_client(app_client, ctx, "wanda")
     assignment = take(wanda, pool["id"]).json()
     done = wanda.post(
@@ -205,11 +201,7 @@ def test_dynamic_pricing_by_skill(
         ],
     }
     pool = api.post("/api/v1/pools", json=body).json()
-    tasks = [
-        {"pool_id": pool["id"], "input_values": {"image": f"https://img.example/{n}.png"}} for n in range(2)
-    ]
-    golden = [{**tasks[0], "known_solutions": [{"output_values": {"result": "cat"}}]}]
-    api.post("/api/v1/tasks", params={"allow_defaults": "true", "open_pool": "true"}, json=tasks + golden)
+    upload_tasks(api, pool["id"], 2)
     rewards = []
     for name, value in (("novice", 40.0), ("expert", 90.0), ("unknown", None)):
         client = worker_client(app_client, ctx, name)

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import mixer_pool, project_body, take, worker_client
+from helpers import mixer_pool, project_body, take, upload_tasks, worker_client
 from kvorum.clock import SettableClock
 from kvorum.services import assignments
 from kvorum.services.context import Context
@@ -45,11 +45,7 @@ def test_overlap_holds_under_any_sequence(
     pool = api.post(
         "/api/v1/pools", json=mixer_pool(project["id"], overlap=2, auto_accept_solutions=False)
     ).json()
-    tasks = [
-        {"pool_id": pool["id"], "input_values": {"image": f"https://img.example/{n}.png"}} for n in range(3)
-    ]
-    golden = [{**tasks[0], "known_solutions": [{"output_values": {"result": "cat"}}]}]
-    api.post("/api/v1/tasks", params={"allow_defaults": "true", "open_pool": "true"}, json=tasks + golden)
+    upload_tasks(api, pool["id"], 3)
     clients = [worker_client(app_client, ctx, f"p{pool['id']}w{n}") for n in range(4)]
     current: dict[int, dict[str, Any]] = {}
     for who, action in actions:
