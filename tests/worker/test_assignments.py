@@ -241,3 +241,47 @@ def test_uploaded_suites_are_issued_by_their_order(
     assert_error(take(worker_client(app_client, ctx, "late"), pool["id"]), 409, "ALL_ASSIGNMENTS_EXHAUSTED")
     suite = api.get(f"/api/v1/task-suites/{created['1']['id']}").json()
     assert suite["remaining_overlap"] == 0
+
+
+def test_golden_distribution_function_sets_the_mix(
+    api: TestClient, app_client: TestClient, ctx: Context, project: dict[str, Any]
+) -> None:
+    body = mixer_pool(project["id"], overlap=1)
+    body["mixer_config"] = {
+        "real_tasks_count": 4,
+        "golden_tasks_count": 0,
+        "training_tasks_count": 0,
+        "golden_task_distribution_function": {
+            "scope": "POOL",
+            "distribution": "UNIFORM",
+            "window_days": 7,
+            "intervals": [{"from": 1, "to": 4, "frequency": 2}, {"from": 5, "frequency": 100}],
+        },
+    }
+    pool = api.post("/api/v1/pools", json=body).json()
+    upload_tasks(api, pool["id"], 12, golden=5)
+    wanda = worker_client(app_client, ctx, "wanda")
+    kinds = lambda a: sorted("golden" in t["input_values"]["image"] for t in a["tasks"])  # noqa: E731
+    first = take(wanda, pool["id"]).json()
+    assert kinds(first) == [False, False, True, True]  # tasks 1..4: 1 and 3 are control tasks
+    wanda.post(f"/api/worker/v1/assignments/{first['id']}/submit", json=answers(first))
+    assert kinds(take(wanda, pool["id"]).json()) == [False, False, False, True]  # 5..8: only 5
+
+
+def test_the_last_incomplete_suite_waits_for_the_delay(
+    api: TestClient, app_client: TestClient, ctx: Context, clock: SettableClock, project: dict[str, Any]
+) -> None:
+    body = mixer_pool(project["id"], overlap=1)
+    body["mixer_config"] = {
+        "real_tasks_count": 2,
+        "golden_tasks_count": 0,
+        "training_tasks_count": 0,
+        "force_last_assignment_delay_seconds": 60,
+    }
+    pool = api.post("/api/v1/pools", json=body).json()
+    upload_tasks(api, pool["id"], 3, golden=0)
+    assert take(worker_client(app_client, ctx, "a"), pool["id"]).status_code == 201
+    late = worker_client(app_client, ctx, "b")
+    assert_error(take(late, pool["id"]), 409, "ALL_ASSIGNMENTS_EXHAUSTED")
+    clock.advance(timedelta(seconds=60))
+    assert len(take(late, pool["id"]).json()["tasks"]) == 1

@@ -15,6 +15,7 @@ import orjson
 from sqlalchemy import Connection, Row
 
 from kvorum.services.context import Context
+from kvorum.services.distribution import selected
 from kvorum.services.errors import Conflict, NotFound
 from kvorum.services.filters import matches
 from kvorum.services.workers import Worker
@@ -95,11 +96,31 @@ def _free_for(
     return chosen
 
 
-def _counts(pool: Row[Any]) -> tuple[dict[str, tuple[int, int]], bool, bool]:
-    """Per kind (count, minimum); whether to shuffle a suite; whether to force an incomplete last suite."""
+@dataclass(frozen=True)
+class Plan:
+    """What the mixer draws for one suite: per kind (count, minimum), and how to finish it."""
+
+    counts: dict[str, tuple[int, int]]
+    shuffle: bool
+    force_last: bool
+    force_last_delay: timedelta
+
+
+def _done(conn: Connection, pool: Row[Any], worker: Worker, function: dict[str, Any], now: datetime) -> int:
+    """The worker's completed tasks a distribution function counts: in the pool or its project."""
+    if function["scope"] == "PROJECT":
+        pool_ids = [row.id for row in pool_store.of_project(conn, project_id=pool.project_id)]
+    else:
+        pool_ids = [pool.id]
+    since = now - timedelta(days=function["window_days"])
+    return store.completed_tasks(conn, worker_id=worker.id, pool_ids=pool_ids, since=since)
+
+
+def _plan(conn: Connection, pool: Row[Any], worker: Worker, now: datetime) -> Plan:
     if pool.kind == "TRAINING":
         size = pool.spec["training_tasks_in_task_suite_count"]
-        return {"TRAINING": (size, size)}, pool.spec.get("shuffle_tasks_in_task_suite", True), True
+        shuffle = pool.spec.get("shuffle_tasks_in_task_suite", True)
+        return Plan({"TRAINING": (size, size)}, shuffle, True, timedelta())
     mixer = pool.spec["mixer_config"]
     counts = {
         kind: (
@@ -108,29 +129,52 @@ def _counts(pool: Row[Any]) -> tuple[dict[str, tuple[int, int]], bool, bool]:
         )
         for kind, name in (("REAL", "real"), ("GOLDEN", "golden"), ("TRAINING", "training"))
     }
-    return counts, mixer.get("shuffle_tasks_in_task_suite", False), mixer.get("force_last_assignment", True)
+    size = mixer["real_tasks_count"]  # with a distribution function, the size of the whole suite
+    for kind, name in (("GOLDEN", "golden"), ("TRAINING", "training")):
+        function = mixer.get(f"{name}_task_distribution_function")
+        if function is not None:
+            count = min(selected(function, _done(conn, pool, worker, function, now), size), counts["REAL"][0])
+            counts[kind] = (count, count)
+            real, minimum = counts["REAL"]
+            counts["REAL"] = (real - count, min(minimum, real - count))
+    return Plan(
+        counts,
+        mixer.get("shuffle_tasks_in_task_suite", False),
+        mixer.get("force_last_assignment", True),
+        timedelta(seconds=mixer.get("force_last_assignment_delay_seconds") or 0),
+    )
 
 
-def _mixed(conn: Connection, pool: Row[Any], worker: Worker) -> Suite | None:
+def _mixed(conn: Connection, pool: Row[Any], worker: Worker, now: datetime) -> Suite | None:
     """A suite drawn by the mixer: each kind in its count, falling back to its minimum.
 
     Control and training tasks must reach their minimum; real tasks may fall short only for the
-    last suite of the pool (force_last_assignment).
+    last suite of the pool (force_last_assignment), once force_last_assignment_delay_seconds have
+    passed since the last task was added.
     """
-    counts, shuffle, force_last = _counts(pool)
+    plan = _plan(conn, pool, worker, now)
     chosen: list[dict[str, Any]] = []
-    for kind, (count, minimum) in counts.items():
+    for kind, (count, minimum) in plan.counts.items():
         if count == 0:
             continue
         found = _free_for(conn, pool, worker, kind, count)
-        if len(found) < minimum and not (kind == "REAL" and force_last and found):
+        if len(found) < minimum and not (kind == "REAL" and found and _last_suite_due(conn, pool, plan, now)):
             return None
         chosen.extend(found)
-    if not chosen or (counts.get("REAL", (0, 0))[0] and not any(task["kind"] == "REAL" for task in chosen)):
+    if not chosen or (
+        plan.counts.get("REAL", (0, 0))[0] and not any(task["kind"] == "REAL" for task in chosen)
+    ):
         return None
-    if shuffle:
+    if plan.shuffle:
         random.shuffle(chosen)
     return Suite(chosen, None, True)
+
+
+def _last_suite_due(conn: Connection, pool: Row[Any], plan: Plan, now: datetime) -> bool:
+    if not plan.force_last:
+        return False
+    added = store.last_task_added(conn, pool_id=pool.id)
+    return added is None or added + plan.force_last_delay <= now
 
 
 def _uploaded(conn: Connection, pool: Row[Any], worker: Worker) -> Suite | None:
@@ -159,8 +203,8 @@ def _has_work(conn: Connection, pool: Row[Any], worker: Worker) -> bool:
     """Whether the pool has anything it could issue this worker (what it leads with: real tasks)."""
     if pool.kind != "TRAINING" and pool.spec.get("mixer_config") is None:
         return _uploaded(conn, pool, worker) is not None
-    counts, _, _ = _counts(pool)
-    lead = next(kind for kind, (count, _) in counts.items() if count)
+    mixer = pool.spec.get("mixer_config") or {}
+    lead = "TRAINING" if pool.kind == "TRAINING" else "REAL" if mixer["real_tasks_count"] else "GOLDEN"
     return bool(_free_for(conn, pool, worker, lead, 1))
 
 
@@ -190,7 +234,7 @@ def issue(ctx: Context, *, worker: Worker, pool_id: str) -> str:
         if store.active_in_pool(conn, pool_id=pool.id, worker_id=worker.id) is not None:
             raise ActiveAssignment(f"Finish or skip your active assignment in pool {pool.id} first")
         uses_mixer = pool.kind == "TRAINING" or pool.spec.get("mixer_config") is not None
-        suite = _mixed(conn, pool, worker) if uses_mixer else _uploaded(conn, pool, worker)
+        suite = _mixed(conn, pool, worker, now) if uses_mixer else _uploaded(conn, pool, worker)
         if suite is None:
             raise NothingToIssue(f"Pool {pool.id} has no tasks left for you")
         assignment_id = task_store.allocate_ids(conn, sequence="assignment", count=1)[0]

@@ -218,3 +218,25 @@ def has_tasks(conn: Connection, *, pool_id: int) -> bool:
         if conn.execute(select(table.c.id).where(table.c.pool_id == pool_id).limit(1)).first() is not None:
             return True
     return False
+
+
+def completed_tasks(conn: Connection, *, worker_id: int, pool_ids: Sequence[int], since: datetime) -> int:
+    """Tasks the worker answered in these pools since `since` (submitted, accepted or rejected)."""
+    query = (
+        select(func.count())
+        .select_from(assignment_tasks.join(assignments, assignments.c.id == assignment_tasks.c.assignment_id))
+        .where(
+            assignment_tasks.c.worker_id == worker_id,
+            assignment_tasks.c.pool_id.in_(pool_ids),
+            assignments.c.status.in_(("SUBMITTED", "ACCEPTED", "REJECTED")),
+            assignments.c.submitted >= since,
+        )
+    )
+    return int(conn.execute(query).scalar_one())
+
+
+def last_task_added(conn: Connection, *, pool_id: int) -> datetime | None:
+    value = conn.execute(
+        select(func.max(tasks.c.created)).where(tasks.c.pool_id == pool_id)
+    ).scalar_one_or_none()
+    return value if isinstance(value, datetime) else None
