@@ -7,12 +7,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from kvorum import __version__
-from kvorum.api import errors
+from kvorum.api import errors, testing
 from kvorum.api.middleware import RequestContext
 from kvorum.api.requester import bodies
 from kvorum.api.requester import router as requester_router
 from kvorum.api.worker import router as worker_router
-from kvorum.clock import Clock
+from kvorum.clock import Clock, ShiftedClock
 from kvorum.jobs.runner import Runner
 from kvorum.services.context import Context
 from kvorum.settings import Settings
@@ -30,9 +30,8 @@ body `{"request_id", "code", "message", "payload"}`; every response carries `X-R
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> FastAPI:
     """An application bound to one database; the engine is closed when the app shuts down."""
     settings = settings or Settings()
-    context = Context(
-        db=db.Database(db.create(settings.database_url)), clock=clock or Clock(), settings=settings
-    )
+    clock = clock or (ShiftedClock() if settings.time_travel else Clock())
+    context = Context(db=db.Database(db.create(settings.database_url)), clock=clock, settings=settings)
 
     runner = Runner(context)
 
@@ -50,6 +49,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.include_router(requester_router)
     app.include_router(worker_router)
     bodies.install(app)
+    if isinstance(clock, ShiftedClock):
+        app.include_router(testing.router)
     app.add_middleware(RequestContext, max_body_bytes=settings.max_body_bytes)
     return app
 

@@ -29,3 +29,13 @@ class SettableClock(Clock):
 
     def advance(self, delta: timedelta) -> None:
         self._now = truncate(self._now + delta)
+
+
+class ShiftedClock(Clock):
+    """Wall-clock time moved forward by a settable amount: a live test server's way to skip time."""
+
+    def __init__(self) -> None:
+        self.shift = timedelta()
+
+    def now(self) -> datetime:
+        return truncate(super().now() + self.shift)

@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     operation_lease_seconds: int = Field(default=600, ge=1)
     """How long a runner owns an operation before another process may take it over."""
     run_background_jobs: bool = True
+    time_travel: bool = False
+    """Test servers only: POST /api/testing/advance-clock moves this process's clock forward."""
     job_poll_seconds: float = Field(default=0.5, gt=0)
 
     quota_task_create_per_minute: int = Field(default=100_000, ge=0)
