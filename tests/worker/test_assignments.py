@@ -285,3 +285,21 @@ def test_the_last_incomplete_suite_waits_for_the_delay(
     assert_error(take(late, pool["id"]), 409, "ALL_ASSIGNMENTS_EXHAUSTED")
     clock.advance(timedelta(seconds=60))
     assert len(take(late, pool["id"]).json()["tasks"]) == 1
+
+
+def test_random_order_still_issues_every_task(
+    api: TestClient, app_client: TestClient, ctx: Context, project: dict[str, Any]
+) -> None:
+    body = mixer_pool(project["id"], overlap=1)
+    body["mixer_config"] = {
+        "real_tasks_count": 2,
+        "golden_tasks_count": 0,
+        "training_tasks_count": 0,
+        "mix_tasks_in_creation_order": False,
+    }
+    pool = api.post("/api/v1/pools", json=body).json()
+    upload_tasks(api, pool["id"], 10, golden=0)
+    issued = [take(worker_client(app_client, ctx, f"r{n}"), pool["id"]).json() for n in range(5)]
+    ids = [task["id"] for assignment in issued for task in assignment["tasks"]]
+    assert len(ids) == len(set(ids)) == 10
+    assert_error(take(worker_client(app_client, ctx, "late"), pool["id"]), 409, "ALL_ASSIGNMENTS_EXHAUSTED")

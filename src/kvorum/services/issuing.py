@@ -75,11 +75,31 @@ def _reserved_elsewhere(item: dict[str, Any], worker: Worker) -> bool:
 
 
 def _free_for(
-    conn: Connection, pool: Row[Any], worker: Worker, kind: str, count: int
+    conn: Connection, pool: Row[Any], worker: Worker, kind: str, count: int, in_order: bool = True
 ) -> list[dict[str, Any]]:
-    """Up to `count` tasks of `kind` the worker may be issued, in creation order."""
+    """Up to `count` tasks of `kind` the worker may be issued: in creation order, or from a random
+    point of the pool onwards (wrapping around) when the pool mixes tasks out of order."""
+    start = None if in_order else _random_start(conn, pool, kind)
+    chosen = _scan(conn, pool, worker, kind, count, after=start)
+    if start is not None and len(chosen) < count:
+        seen = {task["id"] for task in chosen}
+        more = _scan(conn, pool, worker, kind, count - len(chosen), after=None)
+        chosen.extend(task for task in more if task["id"] not in seen)
+    return chosen[:count]
+
+
+def _random_start(conn: Connection, pool: Row[Any], kind: str) -> str | None:
+    low, high = store.task_id_range(conn, pool_id=pool.id, kind=kind)
+    if low is None or high is None:
+        return None
+    return format(random.randint(int(low, 16), int(high, 16)) - 1, f"0{len(low)}x")
+
+
+def _scan(
+    conn: Connection, pool: Row[Any], worker: Worker, kind: str, count: int, after: str | None
+) -> list[dict[str, Any]]:
+    """Tasks after `after` in id order, skipping those reserved for others, until `count` are found."""
     chosen: list[dict[str, Any]] = []
-    after = None
     while len(chosen) < count:
         wanted = count - len(chosen)
         page = store.free_tasks(
@@ -101,6 +121,7 @@ class Plan:
     """What the mixer draws for one suite: per kind (count, minimum), and how to finish it."""
 
     counts: dict[str, tuple[int, int]]
+    in_order: bool
     shuffle: bool
     force_last: bool
     force_last_delay: timedelta
@@ -120,7 +141,8 @@ def _plan(conn: Connection, pool: Row[Any], worker: Worker, now: datetime) -> Pl
     if pool.kind == "TRAINING":
         size = pool.spec["training_tasks_in_task_suite_count"]
         shuffle = pool.spec.get("shuffle_tasks_in_task_suite", True)
-        return Plan({"TRAINING": (size, size)}, shuffle, True, timedelta())
+        in_order = pool.spec.get("mix_tasks_in_creation_order", True)
+        return Plan({"TRAINING": (size, size)}, in_order, shuffle, True, timedelta())
     mixer = pool.spec["mixer_config"]
     counts = {
         kind: (
@@ -139,6 +161,7 @@ def _plan(conn: Connection, pool: Row[Any], worker: Worker, now: datetime) -> Pl
             counts["REAL"] = (real - count, min(minimum, real - count))
     return Plan(
         counts,
+        mixer.get("mix_tasks_in_creation_order", True),
         mixer.get("shuffle_tasks_in_task_suite", False),
         mixer.get("force_last_assignment", True),
         timedelta(seconds=mixer.get("force_last_assignment_delay_seconds") or 0),
@@ -157,7 +180,7 @@ def _mixed(conn: Connection, pool: Row[Any], worker: Worker, now: datetime) -> S
     for kind, (count, minimum) in plan.counts.items():
         if count == 0:
             continue
-        found = _free_for(conn, pool, worker, kind, count)
+        found = _free_for(conn, pool, worker, kind, count, plan.in_order)
         if len(found) < minimum and not (kind == "REAL" and found and _last_suite_due(conn, pool, plan, now)):
             return None
         chosen.extend(found)

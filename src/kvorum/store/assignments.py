@@ -240,3 +240,12 @@ def last_task_added(conn: Connection, *, pool_id: int) -> datetime | None:
         select(func.max(tasks.c.created)).where(tasks.c.pool_id == pool_id)
     ).scalar_one_or_none()
     return value if isinstance(value, datetime) else None
+
+
+def task_id_range(conn: Connection, *, pool_id: int, kind: str) -> tuple[str | None, str | None]:
+    """The smallest and largest task id of a kind in a pool (both None when there is none)."""
+    query = select(func.min(tasks.c.id), func.max(tasks.c.id)).where(
+        tasks.c.pool_id == pool_id, tasks.c.kind == kind
+    )
+    low, high = conn.execute(query).one()
+    return low, high
