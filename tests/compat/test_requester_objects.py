@@ -336,7 +336,8 @@ def test_bad_token(live_server: LiveServer) -> None:
 
 @pytest.fixture
 def throttled_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]:
-    env = {"KVORUM_QUOTA_POOL_CREATE_PER_MINUTE": "2"}
+    # The day limit matches the minute one, so the client's ~12 s of retries cannot outlast the window.
+    env = {"KVORUM_QUOTA_POOL_CREATE_PER_MINUTE": "2", "KVORUM_QUOTA_POOL_CREATE_PER_DAY": "2"}
     with live_server_on_fresh_database("sqlite", request, tmp_path, env) as server:
         yield server
 

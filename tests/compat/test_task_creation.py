@@ -255,7 +255,10 @@ def test_accepted_operations_finish_after_a_crash(
 
 def test_task_quota_ends_in_too_many_requests(request: pytest.FixtureRequest, tmp_path: Path) -> None:
     with live_server_on_fresh_database(
-        "sqlite", request, tmp_path, {"KVORUM_QUOTA_TASK_CREATE_PER_MINUTE": "10"}
+        "sqlite",
+        request,
+        tmp_path,
+        {"KVORUM_QUOTA_TASK_CREATE_PER_MINUTE": "10", "KVORUM_QUOTA_TASK_CREATE_PER_DAY": "10"},
     ) as server:
         client = TolokaClient(server.token, url=server.url)
         pool = client.create_pool(image_pool(client.create_project(image_project()).id))
