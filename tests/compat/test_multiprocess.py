@@ -27,7 +27,7 @@ def servers(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[list[Liv
     database = root_conftest(request.config).fresh_database("postgresql", request, tmp_path)
     url = next(database)
     token = create_requester(url)
-    env = {"KVORUM_QUOTA_POOL_CREATE_PER_MINUTE": str(QUOTA)}
+    env = {"KVORUM_QUOTA_POOL_CREATE_PER_MINUTE": str(QUOTA), "KVORUM_QUOTA_POOL_CREATE_PER_DAY": str(QUOTA)}
     with ExitStack() as stack:
         yield [
             stack.enter_context(
