@@ -331,10 +331,18 @@ def review(ctx: Context, *, caller: int, assignment_id: str, raw: bytes) -> dict
 # Timers
 
 
+def _any_due(ctx: Context, *, status: str, column: str, before: datetime) -> bool:
+    """A cheap look before taking the write lock: timers run every half second in every process."""
+    with ctx.db.read() as conn:
+        return bool(store.due(conn, status=status, column=column, before=before, limit=1))
+
+
 def expire_due(ctx: Context, *, limit: int = 1000) -> int:
     """Expire active assignments whose time is up; their slots go back."""
+    now = ctx.clock.now()
+    if not _any_due(ctx, status="ACTIVE", column="expires", before=now):
+        return 0
     with ctx.db.write() as conn:
-        now = ctx.clock.now()
         rows = store.due(conn, status="ACTIVE", column="expires", before=now, limit=limit)
         for row in rows:
             _move(conn, row, "EXPIRED", now)
@@ -345,8 +353,10 @@ def expire_due(ctx: Context, *, limit: int = 1000) -> int:
 def auto_accept_due(ctx: Context, *, limit: int = 1000) -> int:
     """Accept submitted assignments left unreviewed past their pool's auto_accept_period_day."""
     accepted = 0
+    now = ctx.clock.now()
+    if not _any_due(ctx, status="SUBMITTED", column="submitted", before=now - timedelta(days=1)):
+        return 0
     with ctx.db.write() as conn:
-        now = ctx.clock.now()
         rows = store.due(
             conn, status="SUBMITTED", column="submitted", before=now - timedelta(days=1), limit=limit
         )

@@ -314,20 +314,30 @@ def close_due(ctx: Context) -> int:
     A pool is complete when no real task or uploaded suite has overlap left and no assignment is
     active, auto_close_after_complete_delay_seconds after its last submission.
     """
+    now = ctx.clock.now()
+    with ctx.db.read() as conn:
+        due = [row.id for row in store.open_pools(conn) if _close_reason(conn, row, now)]
+    if not due:
+        return 0
     closed = 0
     with ctx.db.write() as conn:
-        now = ctx.clock.now()
-        for row in store.open_pools(conn):
-            expires = row.spec.get("will_expire")
-            if expires is not None and datetime.fromisoformat(expires) <= now:
-                reason = "EXPIRED"
-            elif row.kind == POOL.name and _complete(conn, row, now):
-                reason = "COMPLETED"
-            else:
-                continue
-            values = {"status": "CLOSED", "last_stopped": now, "last_close_reason": reason}
-            closed += store.change_status(conn, pool_id=row.id, from_statuses=("OPEN",), values=values)
+        for pool_id in due:
+            row = store.get_any(conn, pool_id=pool_id)
+            reason = None if row is None or row.status != "OPEN" else _close_reason(conn, row, now)
+            if reason is not None:
+                values = {"status": "CLOSED", "last_stopped": now, "last_close_reason": reason}
+                closed += store.change_status(conn, pool_id=pool_id, from_statuses=("OPEN",), values=values)
     return closed
+
+
+def _close_reason(conn: Connection, pool: Row[Any], now: datetime) -> str | None:
+    """EXPIRED, COMPLETED, or None while the pool should stay open; checked again under the write lock."""
+    expires = pool.spec.get("will_expire")
+    if expires is not None and datetime.fromisoformat(expires) <= now:
+        return "EXPIRED"
+    if pool.kind == POOL.name and _complete(conn, pool, now):
+        return "COMPLETED"
+    return None
 
 
 def _complete(conn: Connection, pool: Row[Any], now: datetime) -> bool:

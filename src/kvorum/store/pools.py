@@ -84,3 +84,8 @@ def open_for_workers(conn: Connection) -> Sequence[Row[Any]]:
 
 def open_pools(conn: Connection) -> Sequence[Row[Any]]:
     return conn.execute(select(pools).where(pools.c.status == "OPEN").order_by(pools.c.id)).all()
+
+
+def get_any(conn: Connection, *, pool_id: int) -> Row[Any] | None:
+    """A pool of any requester, for the server's own timers."""
+    return conn.execute(select(pools).where(pools.c.id == pool_id)).first()
