@@ -200,7 +200,7 @@ def submit(ctx: Context, *, worker: Worker, assignment_id: str, raw: bytes) -> d
         accept_now = pool.kind == "TRAINING" or pool.spec.get("auto_accept_solutions", True)
         _move(conn, row, "SUBMITTED", now, solutions=solutions)
         if pool.kind == "TRAINING":
-            _score_training(conn, pool, worker, now)
+            _score_training(conn, pool, worker, row.attempt, now)
         if accept_now:
             store.change_status(
                 conn,
@@ -225,12 +225,16 @@ def submit(ctx: Context, *, worker: Worker, assignment_id: str, raw: bytes) -> d
     return view
 
 
-def _score_training(conn: Connection, training: Row[Any], worker: Worker, now: datetime) -> None:
-    """The training's skill: the share of correct answers (each worker answers a task once), by weight.
+def _score_training(
+    conn: Connection, training: Row[Any], worker: Worker, attempt: int, now: datetime
+) -> None:
+    """The training's skill: the share of correct answers in this attempt (each task is answered
+    once per attempt), by weight.
 
-    It is set once the worker has submitted task_suites_required_to_pass suites.
+    It is set once the worker has submitted task_suites_required_to_pass suites, and expires when
+    the training may be retaken (see _skill_lifetime).
     """
-    answered = store.answered(conn, pool_id=training.id, worker_id=worker.id)
+    answered = store.answered(conn, pool_id=training.id, worker_id=worker.id, attempt=attempt)
     if len(answered) < (training.spec.get("task_suites_required_to_pass") or 1):
         return
     total = correct = 0.0
@@ -239,7 +243,27 @@ def _score_training(conn: Connection, training: Row[Any], worker: Worker, now: d
             total += 1
             correct += _credit(solution["output_values"], task.get("known_solutions") or [])
     skill_id = skill_store.training_skill(conn, training=training, now=now)
-    skill_store.set_value(conn, skill_id=skill_id, worker_id=worker.id, value=100 * correct / total, now=now)
+    lifetime = _skill_lifetime(conn, training)
+    skill_store.set_value(
+        conn,
+        skill_id=skill_id,
+        worker_id=worker.id,
+        value=100 * correct / total,
+        now=now,
+        expires=None if lifetime is None else now + lifetime,
+    )
+
+
+def _skill_lifetime(conn: Connection, training: Row[Any]) -> timedelta | None:
+    """How long a training's skill lasts: the training's retry_training_after_days, or the
+    training_config.training_skill_ttl_days of a pool requiring it, whichever is shorter; None is forever."""
+    days = [training.spec.get("retry_training_after_days")]
+    for pool in pool_store.of_project(conn, project_id=training.project_id):
+        requirement = (pool.spec.get("quality_control") or {}).get("training_requirement") or {}
+        if pool.status != "ARCHIVED" and str(requirement.get("training_pool_id")) == str(training.id):
+            days.append((pool.spec.get("training_config") or {}).get("training_skill_ttl_days"))
+    known = [day for day in days if day]
+    return timedelta(days=min(known)) if known else None
 
 
 def _credit(answer: dict[str, Any], known: list[dict[str, Any]]) -> float:

@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, Row
 
+from kvorum.schemas.common import format_datetime
 from kvorum.services.context import Context
 from kvorum.services.distribution import selected
 from kvorum.services.errors import Conflict, NotFound
@@ -44,6 +45,8 @@ def unavailable(
         return f"pool {pool.id} has expired"
     if not matches(pool.spec.get("filter"), worker.facts(skills)):
         return f"pool {pool.id} is for other workers"
+    if pool.kind == "TRAINING":
+        return _training_done(conn, pool, worker, now)
     requirement = (pool.spec.get("quality_control") or {}).get("training_requirement")
     if requirement is not None:
         skill_id = skill_store.skill_of_training(conn, training_id=int(requirement["training_pool_id"]))
@@ -51,6 +54,29 @@ def unavailable(
         if score is None or score < requirement["training_passing_skill_value"]:
             return f"pass training {requirement['training_pool_id']} first"
     return None
+
+
+def _training_done(conn: Connection, training: Row[Any], worker: Worker, now: datetime) -> str | None:
+    """A worker who holds a training's skill is done with it until the skill expires."""
+    skill_id = skill_store.skill_of_training(conn, training_id=training.id)
+    held = None if skill_id is None else skill_store.held(conn, skill_id=skill_id, worker_id=worker.id)
+    if held is None or (held.expires is not None and held.expires <= now):
+        return None
+    retake = "" if held.expires is None else f"; it can be retaken from {format_datetime(held.expires)}"
+    return f"you have completed training {training.id}{retake}"
+
+
+def attempt_of(conn: Connection, pool: Row[Any], worker: Worker, now: datetime) -> int:
+    """The worker's pass through a training: a new one starts once the skill from the last expired.
+    Other pools have a single attempt, 0."""
+    if pool.kind != "TRAINING":
+        return 0
+    attempt, started = store.latest_attempt(conn, pool_id=pool.id, worker_id=worker.id)
+    skill_id = skill_store.skill_of_training(conn, training_id=pool.id)
+    held = None if skill_id is None else skill_store.held(conn, skill_id=skill_id, worker_id=worker.id)
+    if held is None or held.expires is None or held.expires > now:
+        return attempt
+    return attempt + 1 if started is not None and started <= held.modified else attempt
 
 
 @dataclass(frozen=True)
@@ -74,16 +100,24 @@ def _reserved_elsewhere(item: dict[str, Any], worker: Worker) -> bool:
     return (bool(reserved) and me not in reserved) or me in unavailable
 
 
+@dataclass(frozen=True)
+class Seat:
+    """Who is being issued to: the worker, and their attempt at the pool (see attempt_of)."""
+
+    worker: Worker
+    attempt: int
+
+
 def _free_for(
-    conn: Connection, pool: Row[Any], worker: Worker, kind: str, count: int, in_order: bool = True
+    conn: Connection, pool: Row[Any], seat: Seat, kind: str, count: int, in_order: bool = True
 ) -> list[dict[str, Any]]:
     """Up to `count` tasks of `kind` the worker may be issued: in creation order, or from a random
     point of the pool onwards (wrapping around) when the pool mixes tasks out of order."""
     start = None if in_order else _random_start(conn, pool, kind)
-    chosen = _scan(conn, pool, worker, kind, count, after=start)
+    chosen = _scan(conn, pool, seat, kind, count, after=start)
     if start is not None and len(chosen) < count:
         seen = {task["id"] for task in chosen}
-        more = _scan(conn, pool, worker, kind, count - len(chosen), after=None)
+        more = _scan(conn, pool, seat, kind, count - len(chosen), after=None)
         chosen.extend(task for task in more if task["id"] not in seen)
     return chosen[:count]
 
@@ -96,19 +130,25 @@ def _random_start(conn: Connection, pool: Row[Any], kind: str) -> str | None:
 
 
 def _scan(
-    conn: Connection, pool: Row[Any], worker: Worker, kind: str, count: int, after: str | None
+    conn: Connection, pool: Row[Any], seat: Seat, kind: str, count: int, after: str | None
 ) -> list[dict[str, Any]]:
     """Tasks after `after` in id order, skipping those reserved for others, until `count` are found."""
     chosen: list[dict[str, Any]] = []
     while len(chosen) < count:
         wanted = count - len(chosen)
         page = store.free_tasks(
-            conn, pool_id=pool.id, worker_id=worker.id, kind=kind, limit=wanted, after=after
+            conn,
+            pool_id=pool.id,
+            worker_id=seat.worker.id,
+            attempt=seat.attempt,
+            kind=kind,
+            limit=wanted,
+            after=after,
         )
         chosen.extend(
             task
             for task in (_snapshot(row.id, row.kind, row.body) for row in page)
-            if not _reserved_elsewhere(task, worker)
+            if not _reserved_elsewhere(task, seat.worker)
         )
         if len(page) < wanted:
             break
@@ -168,19 +208,19 @@ def _plan(conn: Connection, pool: Row[Any], worker: Worker, now: datetime) -> Pl
     )
 
 
-def _mixed(conn: Connection, pool: Row[Any], worker: Worker, now: datetime) -> Suite | None:
+def _mixed(conn: Connection, pool: Row[Any], seat: Seat, now: datetime) -> Suite | None:
     """A suite drawn by the mixer: each kind in its count, falling back to its minimum.
 
     Control and training tasks must reach their minimum; real tasks may fall short only for the
     last suite of the pool (force_last_assignment), once force_last_assignment_delay_seconds have
     passed since the last task was added.
     """
-    plan = _plan(conn, pool, worker, now)
+    plan = _plan(conn, pool, seat.worker, now)
     chosen: list[dict[str, Any]] = []
     for kind, (count, minimum) in plan.counts.items():
         if count == 0:
             continue
-        found = _free_for(conn, pool, worker, kind, count, plan.in_order)
+        found = _free_for(conn, pool, seat, kind, count, plan.in_order)
         if len(found) < minimum and not (kind == "REAL" and found and _last_suite_due(conn, pool, plan, now)):
             return None
         chosen.extend(found)
@@ -222,13 +262,13 @@ def _uploaded(conn: Connection, pool: Row[Any], worker: Worker) -> Suite | None:
         skip += 1
 
 
-def _has_work(conn: Connection, pool: Row[Any], worker: Worker) -> bool:
+def _has_work(conn: Connection, pool: Row[Any], worker: Worker, now: datetime) -> bool:
     """Whether the pool has anything it could issue this worker (what it leads with: real tasks)."""
     if pool.kind != "TRAINING" and pool.spec.get("mixer_config") is None:
         return _uploaded(conn, pool, worker) is not None
     mixer = pool.spec.get("mixer_config") or {}
     lead = "TRAINING" if pool.kind == "TRAINING" else "REAL" if mixer["real_tasks_count"] else "GOLDEN"
-    return bool(_free_for(conn, pool, worker, lead, 1))
+    return bool(_free_for(conn, pool, Seat(worker, attempt_of(conn, pool, worker, now)), lead, 1))
 
 
 def _reward(pool: Row[Any], skills: dict[int, float]) -> float:
@@ -249,7 +289,7 @@ def issue(ctx: Context, *, worker: Worker, pool_id: str) -> str:
         if pool is None:
             raise NotFound(f"Pool {pool_id} does not exist")
         now = ctx.clock.now()
-        skills = skill_store.values_of(conn, worker_id=worker.id)
+        skills = skill_store.values_of(conn, worker_id=worker.id, now=now)
         reason = unavailable(conn, pool, worker, skills, now)
         if reason is not None:
             raise Conflict(f"You cannot take tasks from this pool: {reason}")
@@ -257,7 +297,8 @@ def issue(ctx: Context, *, worker: Worker, pool_id: str) -> str:
         if store.active_in_pool(conn, pool_id=pool.id, worker_id=worker.id) is not None:
             raise ActiveAssignment(f"Finish or skip your active assignment in pool {pool.id} first")
         uses_mixer = pool.kind == "TRAINING" or pool.spec.get("mixer_config") is not None
-        suite = _mixed(conn, pool, worker, now) if uses_mixer else _uploaded(conn, pool, worker)
+        seat = Seat(worker, attempt_of(conn, pool, worker, now))
+        suite = _mixed(conn, pool, seat, now) if uses_mixer else _uploaded(conn, pool, worker)
         if suite is None:
             raise NothingToIssue(f"Pool {pool.id} has no tasks left for you")
         assignment_id = task_store.allocate_ids(conn, sequence="assignment", count=1)[0]
@@ -276,6 +317,7 @@ def issue(ctx: Context, *, worker: Worker, pool_id: str) -> str:
             "created": now,
             "expires": now + timedelta(seconds=pool.spec.get("assignment_max_duration_seconds") or 3600),
             "tasks": suite.tasks,
+            "attempt": seat.attempt,
         }
         members = [
             {
@@ -284,6 +326,7 @@ def issue(ctx: Context, *, worker: Worker, pool_id: str) -> str:
                 "task_id": task_id,
                 "pool_id": pool.id,
                 "worker_id": worker.id,
+                "attempt": seat.attempt,
             }
             for n, task_id in enumerate(task_ids)
         ]
@@ -296,11 +339,11 @@ def available_pools(ctx: Context, *, worker: Worker) -> list[dict[str, Any]]:
     now = ctx.clock.now()
     offered = []
     with ctx.db.read() as conn:
-        skills = skill_store.values_of(conn, worker_id=worker.id)
+        skills = skill_store.values_of(conn, worker_id=worker.id, now=now)
         rows = [
             pool
             for pool in pool_store.open_for_workers(conn)
-            if unavailable(conn, pool, worker, skills, now) is None and _has_work(conn, pool, worker)
+            if unavailable(conn, pool, worker, skills, now) is None and _has_work(conn, pool, worker, now)
         ]
     for pool in rows:
         project = pool.project_spec

@@ -64,7 +64,7 @@ def authenticate(ctx: Context, *, token: str) -> Worker:
 def me(ctx: Context, worker: Worker) -> dict[str, Any]:
     """The `GET /api/worker/v1/me` body: profile, skill values and earnings."""
     with ctx.db.read() as conn:
-        skills = skill_store.values_of(conn, worker_id=worker.id)
+        skills = skill_store.values_of(conn, worker_id=worker.id, now=ctx.clock.now())
         earned = assignment_store.earnings(conn, worker_id=worker.id)
     return {
         "id": str(worker.id),

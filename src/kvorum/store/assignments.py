@@ -30,9 +30,11 @@ COLUMNS = {
 }
 
 
-def _seen_by(worker_id: int, pool_id: int) -> Any:
+def _seen_by(worker_id: int, pool_id: int, attempt: int) -> Any:
     return select(assignment_tasks.c.task_id).where(
-        assignment_tasks.c.pool_id == pool_id, assignment_tasks.c.worker_id == worker_id
+        assignment_tasks.c.pool_id == pool_id,
+        assignment_tasks.c.worker_id == worker_id,
+        assignment_tasks.c.attempt == attempt,
     )
 
 
@@ -51,17 +53,18 @@ def free_tasks(
     *,
     pool_id: int,
     worker_id: int,
+    attempt: int,
     kind: str,
     limit: int,
     after: str | None = None,
 ) -> Sequence[Row[str, str, str]]:
     """Up to `limit` tasks (id, kind, body) of `kind` after `after`, in creation order, with overlap
-    left that the worker has not had."""
+    left that the worker has not had (in this attempt)."""
     conditions = [
         tasks.c.pool_id == pool_id,
         tasks.c.kind == kind,
         tasks.c.open,
-        tasks.c.id.not_in(_seen_by(worker_id, pool_id)),
+        tasks.c.id.not_in(_seen_by(worker_id, pool_id, attempt)),
     ]
     if after is not None:
         conditions.append(tasks.c.id > after)
@@ -84,7 +87,7 @@ def free_suites(
     """Suites with overlap left none of whose tasks the worker has had, in issuing order, locked."""
     open_slot = or_(task_suites.c.infinite_overlap, task_suites.c.taken < task_suites.c.overlap)
     had = select(task_suite_tasks.c.task_suite_id).where(
-        task_suite_tasks.c.task_id.in_(_seen_by(worker_id, pool_id))
+        task_suite_tasks.c.task_id.in_(_seen_by(worker_id, pool_id, 0))
     )
     order = (
         [task_suites.c.issuing_order_override.desc(), task_suites.c.id] if by_override else [task_suites.c.id]
@@ -185,14 +188,28 @@ def pool_has_work(conn: Connection, *, pool_id: int) -> bool:
     return any(conn.execute(query.limit(1)).first() is not None for query in (open_task, open_suite, active))
 
 
-def answered(conn: Connection, *, pool_id: int, worker_id: int) -> Sequence[Row[Any]]:
-    """The worker's submitted (and reviewed) assignments in a pool."""
+def answered(conn: Connection, *, pool_id: int, worker_id: int, attempt: int) -> Sequence[Row[Any]]:
+    """The worker's submitted (and reviewed) assignments in a pool, in one attempt."""
     query = select(assignments).where(
         assignments.c.pool_id == pool_id,
         assignments.c.worker_id == worker_id,
+        assignments.c.attempt == attempt,
         assignments.c.status.in_(("SUBMITTED", "ACCEPTED", "REJECTED")),
     )
     return conn.execute(query).all()
+
+
+def latest_attempt(conn: Connection, *, pool_id: int, worker_id: int) -> tuple[int, datetime | None]:
+    """The worker's latest attempt in a pool and when its first assignment was issued (0, None: none yet)."""
+    query = (
+        select(assignments.c.attempt, func.min(assignments.c.created))
+        .where(assignments.c.pool_id == pool_id, assignments.c.worker_id == worker_id)
+        .group_by(assignments.c.attempt)
+        .order_by(assignments.c.attempt.desc())
+        .limit(1)
+    )
+    row = conn.execute(query).first()
+    return (0, None) if row is None else (int(row[0]), row[1])
 
 
 def earnings(conn: Connection, *, worker_id: int) -> dict[str, float]:

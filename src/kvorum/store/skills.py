@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Row, insert, or_, select, update
 
 from kvorum.store.tables import skills, user_skills
 
@@ -29,16 +29,33 @@ def skill_of_training(conn: Connection, *, training_id: int) -> int | None:
     return None if found is None else int(found)
 
 
-def set_value(conn: Connection, *, skill_id: int, worker_id: int, value: float, now: datetime) -> None:
+def set_value(
+    conn: Connection,
+    *,
+    skill_id: int,
+    worker_id: int,
+    value: float,
+    now: datetime,
+    expires: datetime | None = None,
+) -> None:
     where = (user_skills.c.skill_id == skill_id) & (user_skills.c.worker_id == worker_id)
-    if conn.execute(update(user_skills).where(where).values(value=value, modified=now)).rowcount == 0:
+    changed = {"value": value, "modified": now, "expires": expires}
+    if conn.execute(update(user_skills).where(where).values(**changed)).rowcount == 0:
         conn.execute(
-            insert(user_skills).values(
-                skill_id=skill_id, worker_id=worker_id, value=value, created=now, modified=now
-            )
+            insert(user_skills).values(skill_id=skill_id, worker_id=worker_id, created=now, **changed)
         )
 
 
-def values_of(conn: Connection, *, worker_id: int) -> dict[int, float]:
-    query = select(user_skills.c.skill_id, user_skills.c.value).where(user_skills.c.worker_id == worker_id)
+def held(conn: Connection, *, skill_id: int, worker_id: int) -> Row[Any] | None:
+    """The worker's value of the skill with when it was set and when it expires, expired or not."""
+    where = (user_skills.c.skill_id == skill_id) & (user_skills.c.worker_id == worker_id)
+    return conn.execute(select(user_skills).where(where)).first()
+
+
+def values_of(conn: Connection, *, worker_id: int, now: datetime) -> dict[int, float]:
+    """The worker's skill values that have not expired."""
+    query = select(user_skills.c.skill_id, user_skills.c.value).where(
+        user_skills.c.worker_id == worker_id,
+        or_(user_skills.c.expires.is_(None), user_skills.c.expires > now),
+    )
     return {int(skill_id): float(value) for skill_id, value in conn.execute(query)}

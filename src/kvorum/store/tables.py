@@ -226,6 +226,7 @@ assignments = Table(
     Column("public_comment", Text),
     Column("tasks", JSON, nullable=False),
     Column("solutions", JSON),
+    Column("attempt", Integer, nullable=False, server_default="0"),
     Index("ix_assignments_owner_id_id", "owner_id", "id"),
     Index("ix_assignments_pool_id_worker_id", "pool_id", "worker_id"),
     Index("ix_assignments_status_expires", "status", "expires"),
@@ -240,9 +241,11 @@ assignment_tasks = Table(
     Column("task_id", String(32), nullable=False, index=True),
     Column("pool_id", ForeignKey("pools.id"), nullable=False),
     Column("worker_id", ForeignKey("workers.id"), nullable=False),
-    UniqueConstraint("pool_id", "worker_id", "task_id"),
+    Column("attempt", Integer, nullable=False, server_default="0"),
+    UniqueConstraint("pool_id", "worker_id", "attempt", "task_id"),
 )
-"""The unique key is the rule that a worker never gets the same task twice in a pool."""
+"""The unique key is the rule that a worker never gets the same task twice in a pool; `attempt`
+counts a worker's passes through a training that may be retaken (always 0 in other pools)."""
 
 skills = Table(
     "skills",
@@ -264,7 +267,8 @@ user_skills = Table(
     Column("value", Float, nullable=False),
     Column("created", DateTime, nullable=False),
     Column("modified", DateTime, nullable=False),
+    Column("expires", DateTime),
     UniqueConstraint("skill_id", "worker_id"),
     Index("ix_user_skills_worker_id", "worker_id"),
 )
-"""A worker's value (0-100) of a skill."""
+"""A worker's value (0-100) of a skill; a training's skill `expires` after retry_training_after_days."""
