@@ -22,6 +22,7 @@ from kvorum.services.filters import matches
 from kvorum.services.workers import Worker
 from kvorum.store import assignments as store
 from kvorum.store import pools as pool_store
+from kvorum.store import restrictions as restriction_store
 from kvorum.store import skills as skill_store
 from kvorum.store import tasks as task_store
 
@@ -45,6 +46,12 @@ def unavailable(
         return f"pool {pool.id} has expired"
     if not matches(pool.spec.get("filter"), worker.facts(skills)):
         return f"pool {pool.id} is for other workers"
+    restriction = restriction_store.blocking(conn, worker_id=worker.id, pool=pool, now=now)
+    if restriction is not None:
+        until = (
+            "" if restriction.will_expire is None else f" until {format_datetime(restriction.will_expire)}"
+        )
+        return f"you are restricted from {RESTRICTED[restriction.scope]}{until}"
     if pool.kind == "TRAINING":
         return _training_done(conn, pool, worker, now)
     requirement = (pool.spec.get("quality_control") or {}).get("training_requirement")
@@ -54,6 +61,9 @@ def unavailable(
         if score is None or score < requirement["training_passing_skill_value"]:
             return f"pass training {requirement['training_pool_id']} first"
     return None
+
+
+RESTRICTED = {"POOL": "this pool", "PROJECT": "this project", "ALL_PROJECTS": "this requester's projects"}
 
 
 def _training_done(conn: Connection, training: Row[Any], worker: Worker, now: datetime) -> str | None:

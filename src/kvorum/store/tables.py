@@ -272,3 +272,24 @@ user_skills = Table(
     Index("ix_user_skills_worker_id", "worker_id"),
 )
 """A worker's value (0-100) of a skill; a training's skill `expires` after retry_training_after_days."""
+
+user_restrictions = Table(
+    "user_restrictions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("owner_id", ForeignKey("requesters.id"), nullable=False),
+    Column("scope", String(16), nullable=False),
+    Column("worker_id", ForeignKey("workers.id"), nullable=False),
+    Column("project_id", ForeignKey("projects.id")),
+    Column("pool_id", ForeignKey("pools.id")),
+    Column("target_id", BigInteger, nullable=False),
+    Column("private_comment", Text),
+    Column("will_expire", DateTime),
+    Column("created", DateTime, nullable=False),
+    UniqueConstraint("owner_id", "worker_id", "scope", "target_id"),
+    Index("ix_user_restrictions_owner_id_id", "owner_id", "id"),
+    Index("ix_user_restrictions_worker_id", "worker_id"),
+)
+"""A requester's ban of a worker from a pool, a project or all their projects, until `will_expire`
+(NULL: until deleted). `target_id` is the pool or project id (0 for ALL_PROJECTS), so that a
+worker has at most one restriction per target and setting it again replaces it."""

@@ -8,11 +8,22 @@ from kvorum.api.requester import (
     pools,
     projects,
     requester,
+    restrictions,
     task_suites,
     tasks,
     trainings,
 )
 
 router = APIRouter(prefix="/api/v1")
-for module in (requester, projects, pools, trainings, tasks, task_suites, operations, assignments):
+for module in (
+    requester,
+    projects,
+    pools,
+    trainings,
+    tasks,
+    task_suites,
+    operations,
+    assignments,
+    restrictions,
+):
     router.include_router(module.router)

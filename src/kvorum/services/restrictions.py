@@ -1,0 +1,125 @@
+"""User restrictions: a requester keeps a worker out of a pool, a project or all their projects,
+for a while or until the restriction is deleted. Issuing checks them (issuing.unavailable)."""
+
+from typing import Any
+
+from sqlalchemy import Row
+
+from kvorum.schemas.common import format_datetime
+from kvorum.schemas.ids import parse_id
+from kvorum.schemas.user_restriction import SCOPES, UserRestrictionIn
+from kvorum.services import search as search_rules
+from kvorum.services.context import Context
+from kvorum.services.errors import AccessDenied, NotFound, Problems
+from kvorum.store import pools as pool_store
+from kvorum.store import projects as project_store
+from kvorum.store import restrictions as store
+from kvorum.store.accounts import WORKERS, by_id
+
+SEARCH = search_rules.SearchSpec(
+    exact={
+        "scope": search_rules.one_of(*SCOPES),
+        "user_id": search_rules.numeric_id,
+        "project_id": search_rules.numeric_id,
+        "pool_id": search_rules.numeric_id,
+    },
+    ranges={"id": search_rules.numeric_id, "created": search_rules.date_time},
+    sorts=frozenset({"id", "created"}),
+    default_limit=50,
+    max_limit=500,
+)
+
+TARGETS = {"PROJECT": "project_id", "POOL": "pool_id"}
+"""The id field each scope names; ALL_PROJECTS names none."""
+
+
+def view(row: Row[Any]) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": str(row.id),
+        "scope": row.scope,
+        "user_id": str(row.worker_id),
+        "created": format_datetime(row.created),
+    }
+    if row.scope in TARGETS:
+        body[TARGETS[row.scope]] = str(row.target_id)
+    if row.private_comment is not None:
+        body["private_comment"] = row.private_comment
+    if row.will_expire is not None:
+        body["will_expire"] = format_datetime(row.will_expire)
+    return body
+
+
+def put(ctx: Context, *, caller: int, body: UserRestrictionIn) -> tuple[dict[str, Any], bool]:
+    """Set a restriction, replacing the worker's restriction on the same target; (it, whether new)."""
+    if body.scope == "SYSTEM":
+        raise AccessDenied("SYSTEM restrictions are set by the platform", code="SYSTEM_SCOPE_MODIFICATION")
+    problems = Problems()
+    if body.scope not in TARGETS and body.scope != "ALL_PROJECTS":
+        problems.add("scope", "VALUE_NOT_ALLOWED", "scope is one of ALL_PROJECTS, PROJECT, POOL")
+    wanted = TARGETS.get(body.scope)
+    for field in TARGETS.values():
+        value = getattr(body, field)
+        if field == wanted and value is None:
+            problems.add(field, "VALUE_REQUIRED", f"a {body.scope} restriction names its {field}")
+        elif field != wanted and value is not None:
+            problems.add(field, "VALUE_NOT_ALLOWED", f"{field} does not apply to a {body.scope} restriction")
+    now = ctx.clock.now()
+    if body.will_expire is not None and body.will_expire <= now:
+        problems.add("will_expire", "VALUE_LESS_THAN_MIN", "will_expire must be in the future")
+    problems.raise_if_any()
+    with ctx.db.write() as conn:
+        worker_id = parse_id(body.user_id)
+        if worker_id is None or by_id(conn, WORKERS, account_id=worker_id) is None:
+            problems.add("user_id", "ENTITY_DOES_NOT_EXIST", f"worker {body.user_id} does not exist")
+        target = 0 if wanted is None else int(getattr(body, wanted))
+        if body.scope == "PROJECT" and project_store.get(conn, owner_id=caller, project_id=target) is None:
+            problems.add("project_id", "ENTITY_DOES_NOT_EXIST", f"project {body.project_id} does not exist")
+        if body.scope == "POOL" and pool_store.get(conn, owner_id=caller, pool_id=target, kind=None) is None:
+            problems.add("pool_id", "ENTITY_DOES_NOT_EXIST", f"pool {body.pool_id} does not exist")
+        problems.raise_if_any()
+        restriction_id, new = store.put(
+            conn,
+            values={
+                "owner_id": caller,
+                "scope": body.scope,
+                "worker_id": worker_id,
+                "project_id": target if body.scope == "PROJECT" else None,
+                "pool_id": target if body.scope == "POOL" else None,
+                "target_id": target,
+                "private_comment": body.private_comment,
+                "will_expire": body.will_expire,
+                "created": now,
+            },
+        )
+        row = store.get(conn, owner_id=caller, restriction_id=restriction_id)
+    assert row is not None
+    return view(row), new
+
+
+def _id(restriction_id: str) -> int:
+    key = parse_id(restriction_id)
+    if key is None:
+        raise NotFound(f"User restriction {restriction_id} does not exist")
+    return key
+
+
+def get(ctx: Context, *, caller: int, restriction_id: str) -> dict[str, Any]:
+    with ctx.db.read() as conn:
+        row = store.get(conn, owner_id=caller, restriction_id=_id(restriction_id))
+    if row is None:
+        raise NotFound(f"User restriction {restriction_id} does not exist")
+    return view(row)
+
+
+def find(ctx: Context, *, caller: int, params: dict[str, str]) -> dict[str, Any]:
+    search = search_rules.parse(SEARCH, params)
+    with ctx.db.read() as conn:
+        rows, has_more = store.find(conn, owner_id=caller, search=search)
+    return {"items": [view(row) for row in rows], "has_more": has_more}
+
+
+def delete(ctx: Context, *, caller: int, restriction_id: str) -> None:
+    """Lift a restriction: the worker may take the pools it covered again."""
+    with ctx.db.write() as conn:
+        if not store.remove(conn, owner_id=caller, restriction_id=_id(restriction_id)):
+            raise NotFound(f"User restriction {restriction_id} does not exist")

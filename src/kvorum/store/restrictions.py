@@ -1,0 +1,74 @@
+"""User restrictions: bans of workers from a requester's pools, projects or all their projects."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from kvorum.store import search as search_store
+from kvorum.store.search import Search
+from kvorum.store.tables import user_restrictions
+
+COLUMNS = {
+    "id": user_restrictions.c.id,
+    "created": user_restrictions.c.created,
+    "scope": user_restrictions.c.scope,
+    "user_id": user_restrictions.c.worker_id,
+    "project_id": user_restrictions.c.project_id,
+    "pool_id": user_restrictions.c.pool_id,
+}
+
+
+def put(conn: Connection, *, values: dict[str, Any]) -> tuple[int, bool]:
+    """Set the worker's restriction on a target, replacing one already there; (id, whether it is new)."""
+    table = user_restrictions
+    key = (table.c.owner_id, table.c.worker_id, table.c.scope, table.c.target_id)
+    existing = conn.execute(
+        select(table.c.id).where(*(column == values[column.name] for column in key))
+    ).scalar_one_or_none()
+    changed = {"private_comment": values["private_comment"], "will_expire": values["will_expire"]}
+    if existing is not None:
+        conn.execute(update(table).where(table.c.id == existing).values(**changed))
+        return int(existing), False
+    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
+    statement = dialect.insert(table).values(**values).on_conflict_do_update(index_elements=key, set_=changed)
+    return int(conn.execute(statement.returning(table.c.id)).scalar_one()), True
+
+
+def get(conn: Connection, *, owner_id: int, restriction_id: int) -> Row[Any] | None:
+    query = select(user_restrictions).where(
+        user_restrictions.c.id == restriction_id, user_restrictions.c.owner_id == owner_id
+    )
+    return conn.execute(query).first()
+
+
+def find(conn: Connection, *, owner_id: int, search: Search) -> tuple[Sequence[Row[Any]], bool]:
+    base = select(user_restrictions).where(user_restrictions.c.owner_id == owner_id)
+    return search_store.run(conn, base, COLUMNS, search)
+
+
+def remove(conn: Connection, *, owner_id: int, restriction_id: int) -> bool:
+    statement = delete(user_restrictions).where(
+        user_restrictions.c.id == restriction_id, user_restrictions.c.owner_id == owner_id
+    )
+    return conn.execute(statement).rowcount == 1
+
+
+def blocking(conn: Connection, *, worker_id: int, pool: Any, now: datetime) -> Row[Any] | None:
+    """The restriction in force that keeps the worker out of the pool, if any."""
+    table = user_restrictions
+    applies = or_(
+        and_(table.c.scope == "POOL", table.c.pool_id == pool.id),
+        and_(table.c.scope == "PROJECT", table.c.project_id == pool.project_id),
+        and_(table.c.scope == "ALL_PROJECTS", table.c.owner_id == pool.owner_id),
+    )
+    query = select(table).where(
+        table.c.worker_id == worker_id,
+        applies,
+        or_(table.c.will_expire.is_(None), table.c.will_expire > now),
+    )
+    return conn.execute(
+        query.order_by(table.c.will_expire.is_(None).desc(), table.c.will_expire.desc())
+    ).first()
