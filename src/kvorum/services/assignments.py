@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Connection, Row
 
 from kvorum.schemas.common import Str, format_datetime, owner
+from kvorum.services import ratings
 from kvorum.services import search as search_rules
 from kvorum.services.context import Context
 from kvorum.services.errors import Conflict, NotFound, Problems, ValidationFailed, validation_payload
@@ -201,6 +202,9 @@ def submit(ctx: Context, *, worker: Worker, assignment_id: str, raw: bytes) -> d
         _move(conn, row, "SUBMITTED", now, solutions=solutions)
         if pool.kind == "TRAINING":
             _score_training(conn, pool, worker, row.attempt, now)
+            ratings.record_activity(conn, worker_id=worker.id, now=now)
+        else:
+            _rate_control_answers(conn, row, solutions, now)
         if accept_now:
             store.change_status(
                 conn,
@@ -264,6 +268,20 @@ def _skill_lifetime(conn: Connection, training: Row[Any]) -> timedelta | None:
             days.append((pool.spec.get("training_config") or {}).get("training_skill_ttl_days"))
     known = [day for day in days if day]
     return timedelta(days=min(known)) if known else None
+
+
+def _rate_control_answers(
+    conn: Connection, row: Row[Any], solutions: list[dict[str, Any]], now: datetime
+) -> None:
+    """Count the worker's answers to control tasks towards their rating."""
+    credits = [
+        min(_credit(solution["output_values"], task["known_solutions"]), 1.0)
+        for task, solution in zip(row.tasks, solutions, strict=True)
+        if task["kind"] == "GOLDEN" and task.get("known_solutions")
+    ]
+    ratings.record_control_answers(
+        conn, worker_id=row.worker_id, answers=len(credits), correct=sum(credits), now=now
+    )
 
 
 def _credit(answer: dict[str, Any], known: list[dict[str, Any]]) -> float:
@@ -347,6 +365,9 @@ def review(ctx: Context, *, caller: int, assignment_id: str, raw: bytes) -> dict
         _move(conn, row, body.status, now, public_comment=body.public_comment)
         if body.status == "REJECTED":
             _release(conn, row)
+        ratings.record_review(
+            conn, worker_id=row.worker_id, status=body.status, was_rejected=row.status == "REJECTED", now=now
+        )
         updated = store.get(conn, assignment_id=row.id)
     assert updated is not None
     return requester_view(updated, caller)

@@ -15,6 +15,7 @@ import orjson
 from sqlalchemy import Connection, Row
 
 from kvorum.schemas.common import format_datetime
+from kvorum.services import ratings
 from kvorum.services.context import Context
 from kvorum.services.distribution import selected
 from kvorum.services.errors import Conflict, NotFound
@@ -52,6 +53,9 @@ def unavailable(
             "" if restriction.will_expire is None else f" until {format_datetime(restriction.will_expire)}"
         )
         return f"you are restricted from {RESTRICTED[restriction.scope]}{until}"
+    outranked = ratings.outranked(conn, pool, worker.id, now)
+    if outranked is not None:
+        return outranked
     if pool.kind == "TRAINING":
         return _training_done(conn, pool, worker, now)
     requirement = (pool.spec.get("quality_control") or {}).get("training_requirement")
@@ -341,6 +345,7 @@ def issue(ctx: Context, *, worker: Worker, pool_id: str) -> str:
             for n, task_id in enumerate(task_ids)
         ]
         store.insert_assignment(conn, values, members)
+        ratings.record_activity(conn, worker_id=worker.id, now=now)
         return str(assignment_id)
 
 

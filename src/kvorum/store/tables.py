@@ -293,3 +293,20 @@ user_restrictions = Table(
 """A requester's ban of a worker from a pool, a project or all their projects, until `will_expire`
 (NULL: until deleted). `target_id` is the pool or project id (0 for ALL_PROJECTS), so that a
 worker has at most one restriction per target and setting it again replaces it."""
+
+worker_ratings = Table(
+    "worker_ratings",
+    metadata,
+    Column("worker_id", ForeignKey("workers.id"), primary_key=True, autoincrement=False),
+    Column("control_answers", Integer, nullable=False, server_default="0"),
+    Column("control_correct", Float, nullable=False, server_default="0"),
+    Column("reviewed", Integer, nullable=False, server_default="0"),
+    Column("accepted", Integer, nullable=False, server_default="0"),
+    Column("score", Float, nullable=False),
+    Column("last_active", DateTime),
+    Index("ix_worker_ratings_score_worker_id", "score", "worker_id"),
+    Index("ix_worker_ratings_last_active", "last_active"),
+)
+"""What speed_quality_balance ranks workers by, platform-wide: control-task answers and the
+requesters' manual reviews, and when the worker last took or submitted work. A worker without a
+row has done neither yet (services/ratings.py holds the formula)."""

@@ -1,0 +1,84 @@
+"""Worker ratings: counters kept as workers answer control tasks and requesters review their work,
+and the rank queries speed_quality_balance needs."""
+
+from datetime import datetime
+
+from sqlalchemy import Connection, and_, func, literal, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from kvorum.store.tables import worker_ratings, workers
+
+PRIOR = 0.5
+"""The score of a worker with no control answers and no reviews yet: the formula's value at zero."""
+
+
+def add(
+    conn: Connection,
+    *,
+    worker_id: int,
+    now: datetime,
+    control_answers: int = 0,
+    control_correct: float = 0.0,
+    reviewed: int = 0,
+    accepted: int = 0,
+    active: bool = True,
+) -> None:
+    """Count what happened to the worker's work; `active`: the worker acted themselves just now.
+
+    score = (correct control answers + accepted assignments + 1) / (control answers + reviewed + 2):
+    the share of good outcomes, pulled towards 1/2 while there are few of them.
+    """
+    table = worker_ratings
+    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
+    statement = dialect.insert(table).values(
+        worker_id=worker_id,
+        control_answers=control_answers,
+        control_correct=control_correct,
+        reviewed=reviewed,
+        accepted=accepted,
+        score=(control_correct + accepted + 1) / (control_answers + reviewed + 2),
+        last_active=now if active else None,
+    )
+    good = table.c.control_correct + control_correct + table.c.accepted + accepted + literal(1.0)
+    seen = table.c.control_answers + control_answers + table.c.reviewed + reviewed + literal(2.0)
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[table.c.worker_id],
+            set_={
+                "control_answers": table.c.control_answers + control_answers,
+                "control_correct": table.c.control_correct + control_correct,
+                "reviewed": table.c.reviewed + reviewed,
+                "accepted": table.c.accepted + accepted,
+                "score": good / seen,
+                "last_active": now if active else table.c.last_active,
+            },
+        )
+    )
+
+
+def score_of(conn: Connection, *, worker_id: int) -> float:
+    found = conn.execute(
+        select(worker_ratings.c.score).where(worker_ratings.c.worker_id == worker_id)
+    ).scalar_one_or_none()
+    return PRIOR if found is None else float(found)
+
+
+def ranked_above(conn: Connection, *, score: float) -> tuple[int, int]:
+    """How many workers of the platform score strictly higher than `score`, and how many there are."""
+    rated = func.coalesce(worker_ratings.c.score, PRIOR)
+    joined = workers.outerjoin(worker_ratings, worker_ratings.c.worker_id == workers.c.id)
+    query = select(func.count(), func.count().filter(rated > score)).select_from(joined)
+    total, above = conn.execute(query).one()
+    return int(above or 0), int(total)
+
+
+def active_above(conn: Connection, *, worker_id: int, score: float, since: datetime) -> int:
+    """How many other workers active since `since` rank above this one (higher score; on a tie,
+    the older account)."""
+    table = worker_ratings
+    query = select(func.count()).where(
+        table.c.last_active >= since,
+        table.c.worker_id != worker_id,
+        or_(table.c.score > score, and_(table.c.score == score, table.c.worker_id < worker_id)),
+    )
+    return int(conn.execute(query).scalar_one())
