@@ -287,6 +287,34 @@ def test_the_last_incomplete_suite_waits_for_the_delay(
     assert len(take(late, pool["id"]).json()["tasks"]) == 1
 
 
+def test_raising_a_tasks_overlap_restarts_the_delay(
+    api: TestClient, app_client: TestClient, ctx: Context, clock: SettableClock, project: dict[str, Any]
+) -> None:
+    body = mixer_pool(project["id"], overlap=1)
+    body["mixer_config"] = {
+        "real_tasks_count": 2,
+        "golden_tasks_count": 0,
+        "training_tasks_count": 0,
+        "force_last_assignment_delay_seconds": 60,
+    }
+    pool = api.post("/api/v1/pools", json=body).json()
+    upload_tasks(api, pool["id"], 3, golden=0)
+    take(worker_client(app_client, ctx, "a"), pool["id"])
+    clock.advance(timedelta(seconds=60))
+    last = take(worker_client(app_client, ctx, "b"), pool["id"]).json()["tasks"]
+    assert len(last) == 1
+    lowered = api.patch(f"/api/v1/tasks/{last[0]['id']}", json={"overlap": 1})
+    assert lowered.status_code == 200, lowered.text
+    raised = api.patch(f"/api/v1/tasks/{last[0]['id']}", json={"overlap": 2})
+    assert raised.json()["remaining_overlap"] == 1
+    late = worker_client(app_client, ctx, "c")
+    assert_error(take(late, pool["id"]), 409, "ALL_ASSIGNMENTS_EXHAUSTED")
+    clock.advance(timedelta(seconds=59))
+    assert_error(take(late, pool["id"]), 409, "ALL_ASSIGNMENTS_EXHAUSTED")
+    clock.advance(timedelta(seconds=1))
+    assert [task["id"] for task in take(late, pool["id"]).json()["tasks"]] == [last[0]["id"]]
+
+
 def test_random_order_still_issues_every_task(
     api: TestClient, app_client: TestClient, ctx: Context, project: dict[str, Any]
 ) -> None:

@@ -227,7 +227,7 @@ def _mixed(conn: Connection, pool: Row[Any], seat: Seat, now: datetime) -> Suite
 
     Control and training tasks must reach their minimum; real tasks may fall short only for the
     last suite of the pool (force_last_assignment), once force_last_assignment_delay_seconds have
-    passed since the last task was added.
+    passed since the last task was added or had its overlap raised.
     """
     plan = _plan(conn, pool, seat.worker, now)
     chosen: list[dict[str, Any]] = []
@@ -250,7 +250,7 @@ def _mixed(conn: Connection, pool: Row[Any], seat: Seat, now: datetime) -> Suite
 def _last_suite_due(conn: Connection, pool: Row[Any], plan: Plan, now: datetime) -> bool:
     if not plan.force_last:
         return False
-    added = store.last_task_added(conn, pool_id=pool.id)
+    added = store.last_work_added(conn, pool_id=pool.id)
     return added is None or added + plan.force_last_delay <= now
 
 

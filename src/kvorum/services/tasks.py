@@ -1,6 +1,7 @@
 """Tasks: creation rules, reading, and overlap changes."""
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -246,6 +247,15 @@ def overlap_values(patch: Mapping[str, Any], problems: Problems) -> dict[str, An
     return {}
 
 
+def _mark_raised(row: Any, values: dict[str, Any], now: datetime) -> None:
+    """Note when a task's overlap grows: the mixer waits for more work after that, as after new tasks."""
+    if row.infinite_overlap:
+        return
+    wanted = values.get("overlap")
+    if values.get("infinite_overlap") or (wanted is not None and wanted > row.overlap):
+        values["overlap_raised"] = now
+
+
 def overlap_change(raw: bytes) -> dict[str, Any]:
     """The column values a set-overlap-or-min body asks for."""
     problems = Problems()
@@ -272,6 +282,7 @@ def patch(ctx: Context, *, caller: int, task_id: str, raw: bytes) -> str:
         stored.update({key: body[key] for key in STORED_KEYS if key in body})
         values["body"] = orjson.dumps(stored).decode()
         values["kind"] = task_kind(stored, pool.training)
+        _mark_raised(row, values, ctx.clock.now())
         store.update_task(conn, task_id=task_id, values=values)
         updated = store.get_task(conn, owner_id=caller, task_id=task_id)
     assert updated is not None
@@ -282,7 +293,8 @@ def set_overlap_or_min(ctx: Context, *, caller: int, task_id: str, raw: bytes) -
     """Set the task's overlap, or make it infinite."""
     values = overlap_change(raw)
     with ctx.db.write() as conn:
-        _changeable_task(conn, caller, task_id)
+        row, _ = _changeable_task(conn, caller, task_id)
+        _mark_raised(row, values, ctx.clock.now())
         store.update_task(conn, task_id=task_id, values=values)
         updated = store.get_task(conn, owner_id=caller, task_id=task_id)
     assert updated is not None

@@ -252,11 +252,13 @@ def completed_tasks(conn: Connection, *, worker_id: int, pool_ids: Sequence[int]
     return int(conn.execute(query).scalar_one())
 
 
-def last_task_added(conn: Connection, *, pool_id: int) -> datetime | None:
-    value = conn.execute(
-        select(func.max(tasks.c.created)).where(tasks.c.pool_id == pool_id)
-    ).scalar_one_or_none()
-    return value if isinstance(value, datetime) else None
+def last_work_added(conn: Connection, *, pool_id: int) -> datetime | None:
+    """When a task was last added to the pool or had its overlap raised."""
+    added, raised = conn.execute(
+        select(func.max(tasks.c.created), func.max(tasks.c.overlap_raised)).where(tasks.c.pool_id == pool_id)
+    ).one()
+    moments = [value for value in (added, raised) if isinstance(value, datetime)]
+    return max(moments, default=None)
 
 
 def task_id_range(conn: Connection, *, pool_id: int, kind: str) -> tuple[str | None, str | None]:

@@ -140,6 +140,7 @@ tasks = Table(
     Column("open", Boolean, nullable=False, server_default=true()),
     Column("origin_task_id", String(32)),
     Column("body", Text, nullable=False),
+    Column("overlap_raised", DateTime),
     Index("ix_tasks_pool_id_id", "pool_id", "id"),
     Index("ix_tasks_owner_id_id", "owner_id", "id"),
     Index("ix_tasks_pool_id_kind_open_id", "pool_id", "kind", "open", "id"),
@@ -147,7 +148,8 @@ tasks = Table(
 )
 """`body` is the task's JSON object without the columns above, serialized once at creation.
 `open` (overlap left: infinite or taken < overlap) is kept with `taken` so the mixer seeks to the
-first task it may issue instead of scanning past the full ones.
+first task it may issue instead of scanning past the full ones. `overlap_raised` is when the
+overlap last grew: new work, like a new task, for force_last_assignment_delay_seconds.
 On SQLite the rows live in the primary key's tree (WITHOUT ROWID): one tree less to write."""
 
 task_suites = Table(
