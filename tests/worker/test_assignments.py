@@ -103,6 +103,21 @@ def test_overlap_is_never_exceeded_and_slots_come_back(
     assert real(take(first, pool["id"]).json()) == real(two)
 
 
+@pytest.mark.parametrize("action", ["submit", "skip"])
+def test_acting_on_a_late_assignment_expires_it_before_the_timer_runs(
+    app_client: TestClient, ctx: Context, clock: SettableClock, pool: dict[str, Any], action: str
+) -> None:
+    slow, other = worker_client(app_client, ctx, "slow"), worker_client(app_client, ctx, "other")
+    mine = take(slow, pool["id"]).json()
+    take(other, pool["id"])
+    clock.advance(timedelta(seconds=300))
+    refused = slow.post(f"/api/worker/v1/assignments/{mine['id']}/{action}", json=answers(mine))
+    assert "EXPIRED" in assert_error(refused, 409, "CONFLICT_STATE")["message"]
+    assert slow.get(f"/api/worker/v1/assignments/{mine['id']}").json()["status"] == "EXPIRED"
+    assert assignments.expire_due(ctx) == 1  # only the other one was left for the timer
+    assert take(worker_client(app_client, ctx, "next"), pool["id"]).status_code == 201
+
+
 def test_requester_review(
     api: TestClient, app_client: TestClient, ctx: Context, clock: SettableClock, project: dict[str, Any]
 ) -> None:

@@ -5,6 +5,7 @@ suite); skipping, expiring and rejection give it back. Workers see their own ass
 answers; requesters see everything about assignments in their pools.
 """
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -50,32 +51,30 @@ SEARCH = search_rules.SearchSpec(
 )
 
 
-def _times(row: Row[Any]) -> dict[str, str]:
+def _times(row: Mapping[Any, Any]) -> dict[str, str]:
     return {
-        name: format_datetime(getattr(row, name))
-        for name in ("created", *TIMES)
-        if getattr(row, name) is not None
+        name: format_datetime(row[name]) for name in ("created", *TIMES) if row.get(name) is not None
     }
 
 
-def worker_view(row: Row[Any], hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
+def worker_view(row: Mapping[Any, Any], hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
     """What the worker sees: inputs (hidden fields left out), never known answers or hints."""
     tasks = [
         {"id": task["id"], "input_values": {k: v for k, v in task["input_values"].items() if k not in hidden}}
-        for task in row.tasks
+        for task in row["tasks"]
     ]
     view = {
-        "id": row.id,
-        "pool_id": str(row.pool_id),
-        "task_suite_id": row.task_suite_id,
-        "status": row.status,
-        "reward": row.reward,
-        "expires": format_datetime(row.expires),
+        "id": row["id"],
+        "pool_id": str(row["pool_id"]),
+        "task_suite_id": row["task_suite_id"],
+        "status": row["status"],
+        "reward": row["reward"],
+        "expires": format_datetime(row["expires"]),
         "tasks": tasks,
         **_times(row),
     }
-    if row.solutions is not None:
-        view["solutions"] = row.solutions
+    if row.get("solutions") is not None:
+        view["solutions"] = row["solutions"]
     return view
 
 
@@ -96,7 +95,7 @@ def requester_view(row: Row[Any], caller: int) -> dict[str, Any]:
         "automerged": False,
         "tasks": tasks,
         "owner": owner(row.owner_id, caller),
-        **_times(row),
+        **_times(row._mapping),
     }
     if row.solutions is not None:
         view["solutions"] = row.solutions
@@ -127,7 +126,7 @@ def _workers_own(conn: Connection, worker: Worker, assignment_id: str) -> Row[An
     return row
 
 
-def _hidden_inputs(pool: Row[Any]) -> frozenset[str]:
+def hidden_inputs(pool: Row[Any]) -> frozenset[str]:
     spec = pool.project_spec["task_spec"]["input_spec"]
     return frozenset(name for name, field in spec.items() if field.get("hidden"))
 
@@ -137,7 +136,7 @@ def get_for_worker(ctx: Context, *, worker: Worker, assignment_id: str) -> dict[
         row = _workers_own(conn, worker, assignment_id)
         pool = pool_store.get_for_workers(conn, pool_id=row.pool_id)
     assert pool is not None
-    return worker_view(row, _hidden_inputs(pool))
+    return worker_view(row._mapping, hidden_inputs(pool))
 
 
 class Solution(BaseModel):
@@ -154,19 +153,18 @@ def _correct(answer: dict[str, Any], known: list[dict[str, Any]]) -> bool:
     return any(_matches(answer, solution) for solution in known)
 
 
-def _expire_if_late(ctx: Context, worker: Worker, assignment_id: str) -> None:
-    """Expire the worker's assignment if its time is up, before an action on it is refused."""
-    with ctx.db.write() as conn:
-        row = _workers_own(conn, worker, assignment_id)
-        now = ctx.clock.now()
-        if row.status == "ACTIVE" and row.expires <= now:
-            _move(conn, row, "EXPIRED", now)
-            _release(conn, row)
+def _expire_if_late(conn: Connection, row: Row[Any], now: datetime) -> bool:
+    """Expire the assignment if its time is up (the timer may not have run yet); whether it did."""
+    if row.status != "ACTIVE" or row.expires > now:
+        return False
+    _move(conn, row, "EXPIRED", now)
+    _release(conn, row)
+    return True
 
 
-def _require_active(row: Row[Any]) -> None:
-    if row.status != "ACTIVE":
-        raise Conflict(f"Assignment {row.id} is {row.status}, not ACTIVE")
+def _require_active(row: Row[Any], expired: bool) -> None:
+    if expired or row.status != "ACTIVE":
+        raise Conflict(f"Assignment {row.id} is {'EXPIRED' if expired else row.status}, not ACTIVE")
 
 
 def submit(ctx: Context, *, worker: Worker, assignment_id: str, raw: bytes) -> dict[str, Any]:
@@ -178,43 +176,45 @@ def submit(ctx: Context, *, worker: Worker, assignment_id: str, raw: bytes) -> d
         submission = Submission.model_validate_json(raw)
     except ValidationError as exc:
         raise ValidationFailed("Validation failed", validation_payload(exc.errors())) from None
-    _expire_if_late(ctx, worker, assignment_id)
     with ctx.db.write() as conn:
         row = _workers_own(conn, worker, assignment_id)
         now = ctx.clock.now()
-        _require_active(row)
-        pool = pool_store.get_for_workers(conn, pool_id=row.pool_id)
-        assert pool is not None
-        problems = Problems()
-        if len(submission.solutions) != len(row.tasks):
-            problems.add(
-                "solutions", "VALUE_OUT_OF_BOUNDS", f"send {len(row.tasks)} solutions, one per task in order"
-            )
-        problems.raise_if_any()
-        outputs = ValuesChecker(pool.project_spec["task_spec"]["output_spec"])
-        errors: dict[str, dict[str, str]] = {}
-        for index, solution in enumerate(submission.solutions):
-            outputs.check(solution.output_values, f"solutions.{index}.output_values", errors)
-        if errors:
-            raise ValidationFailed("Some answers do not fit the task", errors)
-        solutions = [{"output_values": solution.output_values} for solution in submission.solutions]
-        accept_now = pool.kind == "TRAINING" or pool.spec.get("auto_accept_solutions", True)
-        _move(conn, row, "SUBMITTED", now, solutions=solutions)
-        if pool.kind == "TRAINING":
-            _score_training(conn, pool, worker, row.attempt, now)
-            ratings.record_activity(conn, worker_id=worker.id, now=now)
-        else:
-            _rate_control_answers(conn, row, solutions, now)
-        if accept_now:
-            store.change_status(
-                conn,
-                assignment_id=row.id,
-                from_statuses=("SUBMITTED",),
-                values={"status": "ACCEPTED", "accepted": now},
-            )
-        updated = store.get(conn, assignment_id=row.id)
-    assert updated is not None
-    view = worker_view(updated, _hidden_inputs(pool))
+        expired = _expire_if_late(conn, row, now)
+        if not expired:
+            view = _record_answers(conn, row, submission, worker, now)
+    _require_active(row, expired)  # after the commit, so that a late assignment stays expired
+    return view
+
+
+def _record_answers(
+    conn: Connection, row: Row[Any], submission: Submission, worker: Worker, now: datetime
+) -> dict[str, Any]:
+    _require_active(row, False)
+    pool = pool_store.get_for_workers(conn, pool_id=row.pool_id)
+    assert pool is not None
+    problems = Problems()
+    if len(submission.solutions) != len(row.tasks):
+        problems.add(
+            "solutions", "VALUE_OUT_OF_BOUNDS", f"send {len(row.tasks)} solutions, one per task in order"
+        )
+    problems.raise_if_any()
+    outputs = ValuesChecker(pool.project_spec["task_spec"]["output_spec"])
+    errors: dict[str, dict[str, str]] = {}
+    for index, solution in enumerate(submission.solutions):
+        outputs.check(solution.output_values, f"solutions.{index}.output_values", errors)
+    if errors:
+        raise ValidationFailed("Some answers do not fit the task", errors)
+    solutions = [{"output_values": solution.output_values} for solution in submission.solutions]
+    accept_now = pool.kind == "TRAINING" or pool.spec.get("auto_accept_solutions", True)
+    status = "ACCEPTED" if accept_now else "SUBMITTED"
+    _move(conn, row, status, now, solutions=solutions, submitted=now)
+    if pool.kind == "TRAINING":
+        _score_training(conn, pool, worker, row.attempt, now)
+        ratings.record_activity(conn, worker_id=worker.id, now=now)
+    else:
+        _rate_control_answers(conn, row, solutions, now)
+    changed = {"status": status, "solutions": solutions, "submitted": now, status.lower(): now}
+    view = worker_view({**row._mapping, **changed}, hidden_inputs(pool))
     view["feedback"] = [
         {
             "task_id": task["id"],
@@ -296,16 +296,15 @@ def _matches(answer: dict[str, Any], solution: dict[str, Any]) -> bool:
 
 def skip(ctx: Context, *, worker: Worker, assignment_id: str) -> dict[str, Any]:
     """Give the suite back; its overlap slot goes to someone else."""
-    _expire_if_late(ctx, worker, assignment_id)
     with ctx.db.write() as conn:
         row = _workers_own(conn, worker, assignment_id)
         now = ctx.clock.now()
-        _require_active(row)
-        _move(conn, row, "SKIPPED", now)
-        _release(conn, row)
-        updated = store.get(conn, assignment_id=row.id)
-    assert updated is not None
-    return worker_view(updated)
+        expired = _expire_if_late(conn, row, now)
+        if not expired and row.status == "ACTIVE":
+            _move(conn, row, "SKIPPED", now)
+            _release(conn, row)
+    _require_active(row, expired)
+    return worker_view({**row._mapping, "status": "SKIPPED", "skipped": now})
 
 
 # Requester side

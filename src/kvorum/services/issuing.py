@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Row
 
 from kvorum.schemas.common import format_datetime
 from kvorum.services import ratings
+from kvorum.services.assignments import hidden_inputs, worker_view
 from kvorum.services.context import Context
 from kvorum.services.distribution import selected
 from kvorum.services.errors import Conflict, NotFound
@@ -296,8 +297,8 @@ def _reward(pool: Row[Any], skills: dict[int, float]) -> float:
     return float(pool.spec.get("reward_per_assignment", 0))
 
 
-def issue(ctx: Context, *, worker: Worker, pool_id: str) -> str:
-    """Issue the worker a task suite of the pool as a new ACTIVE assignment; its id."""
+def issue(ctx: Context, *, worker: Worker, pool_id: str) -> dict[str, Any]:
+    """Issue the worker a task suite of the pool as a new ACTIVE assignment, as the worker sees it."""
     with ctx.db.write() as conn:
         pool = pool_store.get_for_workers(conn, pool_id=int(pool_id)) if pool_id.isdigit() else None
         if pool is None:
@@ -346,7 +347,7 @@ def issue(ctx: Context, *, worker: Worker, pool_id: str) -> str:
         ]
         store.insert_assignment(conn, values, members)
         ratings.record_activity(conn, worker_id=worker.id, now=now)
-        return str(assignment_id)
+        return worker_view(values, hidden_inputs(pool))
 
 
 def available_pools(ctx: Context, *, worker: Worker) -> list[dict[str, Any]]:

@@ -2,10 +2,13 @@
 
 SQLite runs in WAL mode with foreign keys on. Write transactions start with BEGIN IMMEDIATE so
 that two writers queue on the busy timeout instead of failing when a read lock is upgraded.
+Writers of one process queue on a lock of their own first: SQLite's busy handler sleeps in steps
+of up to 100 ms, so threads left to contend for the file lock wait far longer than the lock is held.
 """
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -59,11 +62,16 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sqlite = engine.dialect.name == "sqlite"
+        self._writer = threading.Lock() if self.sqlite else nullcontext()
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """A transaction that will write; committed on success, rolled back on any error."""
-        with self.engine.connect().execution_options(kvorum_write=True) as conn, conn.begin():
+        with (
+            self._writer,
+            self.engine.connect().execution_options(kvorum_write=True) as conn,
+            conn.begin(),
+        ):
             yield conn
 
     @contextmanager

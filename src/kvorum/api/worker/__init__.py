@@ -39,11 +39,7 @@ def get_pools(me: CurrentWorker, request: Request) -> list[dict[str, Any]]:
 @router.post("/pools/{pool_id}/assignments", status_code=201)
 def take_assignment(pool_id: str, me: CurrentWorker, request: Request) -> JSONResponse:
     """Issue a task suite of the pool: 201 with the ACTIVE assignment, or 404/409 when there is none."""
-    ctx = context(request)
-    assignment_id = issuing.issue(ctx, worker=me, pool_id=pool_id)
-    return JSONResponse(
-        assignments.get_for_worker(ctx, worker=me, assignment_id=assignment_id), status_code=201
-    )
+    return JSONResponse(issuing.issue(context(request), worker=me, pool_id=pool_id), status_code=201)
 
 
 @router.get("/assignments/{assignment_id}")
