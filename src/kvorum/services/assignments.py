@@ -52,9 +52,7 @@ SEARCH = search_rules.SearchSpec(
 
 
 def _times(row: Mapping[Any, Any]) -> dict[str, str]:
-    return {
-        name: format_datetime(row[name]) for name in ("created", *TIMES) if row.get(name) is not None
-    }
+    return {name: format_datetime(row[name]) for name in ("created", *TIMES) if row.get(name) is not None}
 
 
 def worker_view(row: Mapping[Any, Any], hidden: frozenset[str] = frozenset()) -> dict[str, Any]:

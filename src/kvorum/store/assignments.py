@@ -7,9 +7,10 @@ same free slot, and none is refused while slots are free.
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, or_, select, update
+from sqlalchemy import Connection, Integer, Row, bindparam, func, insert, or_, select, update
 
 from kvorum.store import search as search_store
 from kvorum.store.search import Search
@@ -60,18 +61,36 @@ def free_tasks(
 ) -> Sequence[Row[str, str, str]]:
     """Up to `limit` tasks (id, kind, body) of `kind` after `after`, in creation order, with overlap
     left that the worker has not had (in this attempt)."""
-    conditions = [
-        tasks.c.pool_id == pool_id,
-        tasks.c.kind == kind,
-        tasks.c.open,
-        tasks.c.id.not_in(_seen_by(worker_id, pool_id, attempt)),
-    ]
+    parameters = {
+        "pool_id": pool_id,
+        "worker_id": worker_id,
+        "attempt": attempt,
+        "kind": kind,
+        "limit": limit,
+    }
     if after is not None:
-        conditions.append(tasks.c.id > after)
-    query = (
-        select(tasks.c.id, tasks.c.kind, tasks.c.body).where(*conditions).order_by(tasks.c.id).limit(limit)
+        parameters["after"] = after
+    return conn.execute(_free_tasks(after is not None), parameters).all()
+
+
+@cache
+def _free_tasks(after: bool) -> Any:
+    """The query free_tasks runs, built once: issuing runs it for every kind of every suite."""
+    seen = select(assignment_tasks.c.task_id).where(
+        assignment_tasks.c.pool_id == bindparam("pool_id"),
+        assignment_tasks.c.worker_id == bindparam("worker_id"),
+        assignment_tasks.c.attempt == bindparam("attempt"),
     )
-    return conn.execute(query).all()
+    conditions = [
+        tasks.c.pool_id == bindparam("pool_id"),
+        tasks.c.kind == bindparam("kind"),
+        tasks.c.open,
+        tasks.c.id.not_in(seen),
+    ]
+    if after:
+        conditions.append(tasks.c.id > bindparam("after"))
+    query = select(tasks.c.id, tasks.c.kind, tasks.c.body).where(*conditions).order_by(tasks.c.id)
+    return query.limit(bindparam("limit", type_=Integer))
 
 
 def free_suites(
@@ -105,33 +124,45 @@ def free_suites(
 def take(conn: Connection, *, task_ids: Sequence[str], suite_id: str | None, delta: int) -> None:
     """Count (delta 1) or give back (delta -1) one overlap slot of each task and of the suite."""
     if task_ids:
-        taken = tasks.c.taken + delta
-        statement = update(tasks).where(tasks.c.id.in_(task_ids))
-        conn.execute(
-            statement.values(taken=taken, open=or_(tasks.c.infinite_overlap, taken < tasks.c.overlap))
-        )
+        conn.execute(_TAKE_TASKS, {"task_ids": list(task_ids), "delta": delta})
     if suite_id is not None:
-        conn.execute(
-            update(task_suites).where(task_suites.c.id == suite_id).values(taken=task_suites.c.taken + delta)
-        )
+        conn.execute(_TAKE_SUITE, {"suite_id": suite_id, "delta": delta})
+
+
+_taken = tasks.c.taken + bindparam("delta", type_=Integer)
+_TAKE_TASKS = (
+    update(tasks)
+    .where(tasks.c.id.in_(bindparam("task_ids", expanding=True)))
+    .values(taken=_taken, open=or_(tasks.c.infinite_overlap, _taken < tasks.c.overlap))
+)
+_TAKE_SUITE = (
+    update(task_suites)
+    .where(task_suites.c.id == bindparam("suite_id"))
+    .values(taken=task_suites.c.taken + bindparam("delta", type_=Integer))
+)
 
 
 def insert_assignment(conn: Connection, values: dict[str, Any], members: list[dict[str, Any]]) -> None:
-    conn.execute(insert(assignments).values(**values))
+    conn.execute(insert(assignments), values)
     conn.execute(insert(assignment_tasks), members)
 
 
 def active_in_pool(conn: Connection, *, pool_id: int, worker_id: int) -> Row[Any] | None:
-    query = select(assignments.c.id).where(
-        assignments.c.pool_id == pool_id,
-        assignments.c.worker_id == worker_id,
-        assignments.c.status == "ACTIVE",
-    )
-    return conn.execute(query).first()
+    return conn.execute(_ACTIVE_IN_POOL, {"pool_id": pool_id, "worker_id": worker_id}).first()
+
+
+_ACTIVE_IN_POOL = select(assignments.c.id).where(
+    assignments.c.pool_id == bindparam("pool_id"),
+    assignments.c.worker_id == bindparam("worker_id"),
+    assignments.c.status == "ACTIVE",
+)
 
 
 def get(conn: Connection, *, assignment_id: str) -> Row[Any] | None:
-    return conn.execute(select(assignments).where(assignments.c.id == assignment_id)).first()
+    return conn.execute(_GET, {"assignment_id": assignment_id}).first()
+
+
+_GET = select(assignments).where(assignments.c.id == bindparam("assignment_id"))
 
 
 def find(
@@ -147,12 +178,23 @@ def find(
 def change_status(
     conn: Connection, *, assignment_id: str, from_statuses: Sequence[str], values: dict[str, Any]
 ) -> bool:
-    statement = (
+    """Set `values` if the assignment is still in one of `from_statuses`; whether it was."""
+    parameters = {f"new_{key}": value for key, value in values.items()}
+    parameters.update(assignment_id=assignment_id, from_statuses=list(from_statuses))
+    return conn.execute(_change_status(tuple(sorted(values))), parameters).rowcount == 1
+
+
+@cache
+def _change_status(columns: tuple[str, ...]) -> Any:
+    """The update change_status runs for this set of columns, built once per set."""
+    return (
         update(assignments)
-        .where(assignments.c.id == assignment_id, assignments.c.status.in_(from_statuses))
-        .values(**values)
+        .where(
+            assignments.c.id == bindparam("assignment_id"),
+            assignments.c.status.in_(bindparam("from_statuses", expanding=True)),
+        )
+        .values({column: bindparam(f"new_{column}", type_=assignments.c[column].type) for column in columns})
     )
-    return conn.execute(statement).rowcount == 1
 
 
 def due(conn: Connection, *, status: str, column: str, before: datetime, limit: int) -> Sequence[Row[Any]]:

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from kvorum.store import search as search_store
 from kvorum.store.search import Search
@@ -63,12 +63,14 @@ def change_status(
 
 def get_for_workers(conn: Connection, *, pool_id: int) -> Row[Any] | None:
     """A pool as workers see it: any requester's, joined with its project's task_spec and instructions."""
-    query = (
-        select(pools, projects.c.spec.label("project_spec"))
-        .join(projects, projects.c.id == pools.c.project_id)
-        .where(pools.c.id == pool_id)
-    )
-    return conn.execute(query).first()
+    return conn.execute(_FOR_WORKERS, {"pool_id": pool_id}).first()
+
+
+_FOR_WORKERS = (
+    select(pools, projects.c.spec.label("project_spec"))
+    .join(projects, projects.c.id == pools.c.project_id)
+    .where(pools.c.id == bindparam("pool_id"))
+)
 
 
 def open_for_workers(conn: Connection) -> Sequence[Row[Any]]:

@@ -2,8 +2,10 @@
 and the rank queries speed_quality_balance needs."""
 
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Connection, and_, func, literal, or_, select
+from sqlalchemy import Connection, and_, bindparam, func, literal, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kvorum.store.tables import worker_ratings, workers
@@ -28,31 +30,49 @@ def add(
     score = (correct control answers + accepted assignments + 1) / (control answers + reviewed + 2):
     the share of good outcomes, pulled towards 1/2 while there are few of them.
     """
-    table = worker_ratings
-    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
-    statement = dialect.insert(table).values(
-        worker_id=worker_id,
-        control_answers=control_answers,
-        control_correct=control_correct,
-        reviewed=reviewed,
-        accepted=accepted,
-        score=(control_correct + accepted + 1) / (control_answers + reviewed + 2),
-        last_active=now if active else None,
-    )
-    good = table.c.control_correct + control_correct + table.c.accepted + accepted + literal(1.0)
-    seen = table.c.control_answers + control_answers + table.c.reviewed + reviewed + literal(2.0)
     conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=[table.c.worker_id],
-            set_={
-                "control_answers": table.c.control_answers + control_answers,
-                "control_correct": table.c.control_correct + control_correct,
-                "reviewed": table.c.reviewed + reviewed,
-                "accepted": table.c.accepted + accepted,
-                "score": good / seen,
-                "last_active": now if active else table.c.last_active,
-            },
-        )
+        _upsert(conn.dialect.name, active),
+        {
+            "worker_id": worker_id,
+            "answers": control_answers,
+            "correct": control_correct,
+            "reviewed": reviewed,
+            "accepted": accepted,
+            "score": (control_correct + accepted + 1) / (control_answers + reviewed + 2),
+            "now": now if active else None,
+        },
+    )
+
+
+@cache
+def _upsert(dialect_name: str, active: bool) -> Any:
+    """The statement add() runs, built once: it runs twice per assignment."""
+    table = worker_ratings
+    dialect = sqlite if dialect_name == "sqlite" else postgresql
+    statement = dialect.insert(table).values(
+        worker_id=bindparam("worker_id"),
+        control_answers=bindparam("answers"),
+        control_correct=bindparam("correct"),
+        reviewed=bindparam("reviewed"),
+        accepted=bindparam("accepted"),
+        score=bindparam("score"),
+        last_active=bindparam("now"),
+    )
+    answers, correct = (
+        table.c.control_answers + bindparam("answers"),
+        table.c.control_correct + bindparam("correct"),
+    )
+    reviewed, accepted = table.c.reviewed + bindparam("reviewed"), table.c.accepted + bindparam("accepted")
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.worker_id],
+        set_={
+            "control_answers": answers,
+            "control_correct": correct,
+            "reviewed": reviewed,
+            "accepted": accepted,
+            "score": (correct + accepted + literal(1.0)) / (answers + reviewed + literal(2.0)),
+            "last_active": bindparam("now") if active else table.c.last_active,
+        },
     )
 
 

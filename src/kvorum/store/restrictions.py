@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, delete, or_, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kvorum.store import search as search_store
@@ -57,18 +57,34 @@ def remove(conn: Connection, *, owner_id: int, restriction_id: int) -> bool:
 
 
 def blocking(conn: Connection, *, worker_id: int, pool: Any, now: datetime) -> Row[Any] | None:
-    """The restriction in force that keeps the worker out of the pool, if any."""
-    table = user_restrictions
-    applies = or_(
-        and_(table.c.scope == "POOL", table.c.pool_id == pool.id),
-        and_(table.c.scope == "PROJECT", table.c.project_id == pool.project_id),
-        and_(table.c.scope == "ALL_PROJECTS", table.c.owner_id == pool.owner_id),
+    """The restriction in force that keeps the worker out of the pool, if any (the longest lasting)."""
+    parameters = {
+        "worker_id": worker_id,
+        "pool_id": pool.id,
+        "project_id": pool.project_id,
+        "owner_id": pool.owner_id,
+        "now": now,
+    }
+    return conn.execute(_BLOCKING, parameters).first()
+
+
+_BLOCKING = (
+    select(user_restrictions)
+    .where(
+        user_restrictions.c.worker_id == bindparam("worker_id"),
+        or_(
+            and_(user_restrictions.c.scope == "POOL", user_restrictions.c.pool_id == bindparam("pool_id")),
+            and_(
+                user_restrictions.c.scope == "PROJECT",
+                user_restrictions.c.project_id == bindparam("project_id"),
+            ),
+            and_(
+                user_restrictions.c.scope == "ALL_PROJECTS",
+                user_restrictions.c.owner_id == bindparam("owner_id"),
+            ),
+        ),
+        or_(user_restrictions.c.will_expire.is_(None), user_restrictions.c.will_expire > bindparam("now")),
     )
-    query = select(table).where(
-        table.c.worker_id == worker_id,
-        applies,
-        or_(table.c.will_expire.is_(None), table.c.will_expire > now),
-    )
-    return conn.execute(
-        query.order_by(table.c.will_expire.is_(None).desc(), table.c.will_expire.desc())
-    ).first()
+    .order_by(user_restrictions.c.will_expire.is_(None).desc(), user_restrictions.c.will_expire.desc())
+)
+"""Issuing checks every request against it, so it is built once."""

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, or_, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, or_, select, update
 
 from kvorum.store.tables import skills, user_skills
 
@@ -54,8 +54,11 @@ def held(conn: Connection, *, skill_id: int, worker_id: int) -> Row[Any] | None:
 
 def values_of(conn: Connection, *, worker_id: int, now: datetime) -> dict[int, float]:
     """The worker's skill values that have not expired."""
-    query = select(user_skills.c.skill_id, user_skills.c.value).where(
-        user_skills.c.worker_id == worker_id,
-        or_(user_skills.c.expires.is_(None), user_skills.c.expires > now),
-    )
-    return {int(skill_id): float(value) for skill_id, value in conn.execute(query)}
+    rows = conn.execute(_VALUES_OF, {"worker_id": worker_id, "now": now})
+    return {int(skill_id): float(value) for skill_id, value in rows}
+
+
+_VALUES_OF = select(user_skills.c.skill_id, user_skills.c.value).where(
+    user_skills.c.worker_id == bindparam("worker_id"),
+    or_(user_skills.c.expires.is_(None), user_skills.c.expires > bindparam("now")),
+)

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, or_, select, update
+from sqlalchemy import BigInteger, Connection, Row, bindparam, or_, select, update
 
 from kvorum.store import bulk
 from kvorum.store import search as search_store
@@ -35,14 +35,16 @@ def allocate_ids(conn: Connection, *, sequence: str, count: int) -> list[str]:
     """
     if count == 0:
         return []
-    statement = (
-        update(id_counters)
-        .where(id_counters.c.name == sequence)
-        .values(value=id_counters.c.value + count)
-        .returning(id_counters.c.value)
-    )
-    last = int(conn.execute(statement).scalar_one())
+    last = int(conn.execute(_ALLOCATE, {"sequence": sequence, "count": count}).scalar_one())
     return [format(number, f"0{ID_WIDTH}x") for number in range(last - count + 1, last + 1)]
+
+
+_ALLOCATE = (
+    update(id_counters)
+    .where(id_counters.c.name == bindparam("sequence"))
+    .values(value=id_counters.c.value + bindparam("count", type_=BigInteger))
+    .returning(id_counters.c.value)
+)
 
 
 TASK_INSERT = (
