@@ -46,8 +46,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app = FastAPI(title="kvorum", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.context = context
     errors.install(app)
+    app.include_router(worker_router)  # first: workers call most often, and routes are tried in order
     app.include_router(requester_router)
-    app.include_router(worker_router)
     bodies.install(app)
     if isinstance(clock, ShiftedClock):
         app.include_router(testing.router)

@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Column, Connection, Row, Table, insert, select
+from sqlalchemy import Column, Connection, Row, Select, Table, bindparam, insert, select
 
 from kvorum.store.tables import api_tokens, requesters, worker_tokens, workers
 
@@ -16,6 +17,15 @@ class Accounts:
     accounts: Table
     tokens: Table
     owner: Column[Any]
+
+    @cached_property
+    def by_token_query(self) -> Select[Any]:
+        """Every API request runs it, so it is built once."""
+        return (
+            select(self.accounts)
+            .join(self.tokens, self.owner == self.accounts.c.id)
+            .where(self.tokens.c.token_hash == bindparam("token_hash"))
+        )
 
 
 REQUESTERS = Accounts(requesters, api_tokens, api_tokens.c.requester_id)
@@ -44,9 +54,4 @@ def insert_token(
 
 
 def by_token(conn: Connection, kind: Accounts, *, token_hash: str) -> Row[Any] | None:
-    query = (
-        select(kind.accounts)
-        .join(kind.tokens, kind.owner == kind.accounts.c.id)
-        .where(kind.tokens.c.token_hash == token_hash)
-    )
-    return conn.execute(query).first()
+    return conn.execute(kind.by_token_query, {"token_hash": token_hash}).first()
