@@ -2,13 +2,17 @@
 
 SQLite runs in WAL mode with foreign keys on. Write transactions start with BEGIN IMMEDIATE so
 that two writers queue on the busy timeout instead of failing when a read lock is upgraded.
-Writers of one process queue on a lock of their own first: SQLite's busy handler sleeps in steps
-of up to 100 ms, so threads left to contend for the file lock wait far longer than the lock is held.
+Writers queue on locks of their own first, a thread lock within a process and an flock on a file
+next to the database across processes: SQLite's busy handler sleeps in steps of up to 100 ms, so
+writers left to contend for its lock wait far longer than the lock is held, while a writer
+waiting on these locks wakes as soon as the holder is done.
 """
 
+import fcntl
+import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +66,10 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sqlite = engine.dialect.name == "sqlite"
-        self._writer = threading.Lock() if self.sqlite else nullcontext()
+        self._writer: AbstractContextManager[Any] = nullcontext()
+        if self.sqlite:
+            path = _sqlite_file(engine.url.render_as_string())
+            self._writer = threading.Lock() if path is None else _WriterLock(Path(f"{path}.writer-lock"))
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -82,3 +89,28 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if isinstance(self._writer, _WriterLock):
+            self._writer.close()
+
+
+class _WriterLock:
+    """One writer at a time among this process's threads and every process on the database."""
+
+    def __init__(self, path: Path) -> None:
+        self._threads = threading.Lock()
+        self._file = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+
+    def __enter__(self) -> None:
+        self._threads.acquire()
+        try:
+            fcntl.flock(self._file, fcntl.LOCK_EX)
+        except BaseException:
+            self._threads.release()
+            raise
+
+    def __exit__(self, *_: object) -> None:
+        fcntl.flock(self._file, fcntl.LOCK_UN)
+        self._threads.release()
+
+    def close(self) -> None:
+        os.close(self._file)
