@@ -1,17 +1,24 @@
 """Workers taking and submitting assignments at once, against a live server.
 
-    python bench/assignments.py [--workers 200] [--seconds 20] [--tasks 20000] [--no-postgres]
+    python bench/assignments.py [--workers 200] [--seconds 20] [--tasks 20000] [--think 1.0]
+                                [--no-postgres]
 
 A pool of `--tasks` real tasks with overlap 3 and a mixer of 5 real + 1 control task; `--workers`
 simulated workers (HTTP clients on 127.0.0.1) each loop: take an assignment, submit it. Prints
 completed assignments per second, p50/p99 latency of issuing and submitting, and the number of
 tasks issued beyond their overlap (must be 0). The baseline in the same run is the server's
 bare round trip (GET /api/worker/v1/me) under the same concurrency. Bounded in count and time.
+
+Runs: SQLite with one and with two server processes, and PostgreSQL with two, each as a closed
+loop (a worker submits at once, so the server is saturated and latency is what the queue makes
+it); then SQLite with two processes where each worker spends `--think` seconds on a suite, as
+people do, to show latency below saturation.
 """
 
 import argparse
 import asyncio
 import json
+import random
 import sys
 import tempfile
 import time
@@ -120,7 +127,13 @@ def setup_pool(url: str, token: str, tasks: int) -> str:
 
 
 async def worker_loop(
-    urls: list[str], token: str, n: int, pool_id: str, deadline: float, timings: dict[str, list[float]]
+    urls: list[str],
+    token: str,
+    n: int,
+    pool_id: str,
+    deadline: float,
+    timings: dict[str, list[float]],
+    think: float,
 ) -> int:
     """Take and submit until the deadline (or 1,000 assignments, or nothing is left)."""
     done = 0
@@ -133,6 +146,8 @@ async def worker_loop(
             if status != 201:
                 return done
             answers = {"solutions": [{"output_values": {"result": "cat"}} for _ in assignment["tasks"]]}
+            if think:
+                await asyncio.sleep(random.uniform(0.5, 1.5) * think)
             started = time.perf_counter()
             path = f"/api/worker/v1/assignments/{assignment['id']}/submit"
             status, _ = await http.request("POST", path, answers)
@@ -176,7 +191,9 @@ def over_issued(url: str, token: str, pool_id: str) -> int:
     return sum(1 for count in holding.values() if count > OVERLAP)
 
 
-def run(backend: str, url: str, folder: Path, args: argparse.Namespace, processes: int) -> None:
+def run(
+    backend: str, url: str, folder: Path, args: argparse.Namespace, processes: int, think: float = 0
+) -> None:
     requester, tokens = prepare(url, args.workers)
     with ExitStack() as stack:
         servers = [
@@ -189,12 +206,13 @@ def run(backend: str, url: str, folder: Path, args: argparse.Namespace, processe
         timings: dict[str, list[float]] = {"issue": [], "submit": []}
         deadline = time.monotonic() + args.seconds
         started = time.perf_counter()
-        done = asyncio.run(_all(urls, tokens, pool_id, deadline, timings))
+        done = asyncio.run(_all(urls, tokens, pool_id, deadline, timings, think))
         elapsed = time.perf_counter() - started
         over = over_issued(urls[0], requester, pool_id)
     issue, submit = timings["issue"], timings["submit"]
+    loop = f"think {think:.1f} s" if think else "closed loop"
     print(
-        f"{backend:10} x{processes} process(es): {done / elapsed:7.1f} completed assignments/s "
+        f"{backend:10} x{processes} process(es), {loop}: {done / elapsed:7.1f} completed assignments/s "
         f"(baseline GET /me {base:7.1f}/s); "
         f"issue p50 {percentile(issue, 0.5):.0f} ms p99 {percentile(issue, 0.99):.0f} ms; "
         f"submit p50 {percentile(submit, 0.5):.0f} ms p99 {percentile(submit, 0.99):.0f} ms; "
@@ -203,10 +221,15 @@ def run(backend: str, url: str, folder: Path, args: argparse.Namespace, processe
 
 
 async def _all(
-    urls: list[str], tokens: list[str], pool_id: str, deadline: float, timings: dict[str, list[float]]
+    urls: list[str],
+    tokens: list[str],
+    pool_id: str,
+    deadline: float,
+    timings: dict[str, list[float]],
+    think: float,
 ) -> int:
     results = await asyncio.gather(
-        *(worker_loop(urls, t, n, pool_id, deadline, timings) for n, t in enumerate(tokens))
+        *(worker_loop(urls, t, n, pool_id, deadline, timings, think) for n, t in enumerate(tokens))
     )
     return sum(results)
 
@@ -216,10 +239,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--tasks", type=int, default=20_000)
+    parser.add_argument("--think", type=float, default=1.0)
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        run("sqlite", f"sqlite:///{Path(folder) / 'bench.db'}", Path(folder), args, 1)
+    for processes, think in ((1, 0.0), (2, 0.0), (2, args.think)):
+        with tempfile.TemporaryDirectory() as folder:
+            run("sqlite", f"sqlite:///{Path(folder) / 'bench.db'}", Path(folder), args, processes, think)
     if not args.no_postgres:
         with PostgresServer() as pg, tempfile.TemporaryDirectory() as folder:
             name = f"bench_{uuid.uuid4().hex[:8]}"
