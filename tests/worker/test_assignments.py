@@ -283,9 +283,8 @@ def test_golden_distribution_function_sets_the_mix(
     assert kinds(take(wanda, pool["id"]).json()) == [False, False, False, True]  # 5..8: only 5
 
 
-def test_the_last_incomplete_suite_waits_for_the_delay(
-    api: TestClient, app_client: TestClient, ctx: Context, clock: SettableClock, project: dict[str, Any]
-) -> None:
+def _three_tasks_in_pairs(api: TestClient, project: dict[str, Any]) -> dict[str, Any]:
+    """A pool of 3 tasks at overlap 1 issued 2 to a suite, whose last suite waits 60 seconds."""
     body = mixer_pool(project["id"], overlap=1)
     body["mixer_config"] = {
         "real_tasks_count": 2,
@@ -295,6 +294,13 @@ def test_the_last_incomplete_suite_waits_for_the_delay(
     }
     pool = api.post("/api/v1/pools", json=body).json()
     upload_tasks(api, pool["id"], 3, golden=0)
+    return dict(pool)
+
+
+def test_the_last_incomplete_suite_waits_for_the_delay(
+    api: TestClient, app_client: TestClient, ctx: Context, clock: SettableClock, project: dict[str, Any]
+) -> None:
+    pool = _three_tasks_in_pairs(api, project)
     assert take(worker_client(app_client, ctx, "a"), pool["id"]).status_code == 201
     late = worker_client(app_client, ctx, "b")
     assert_error(take(late, pool["id"]), 409, "ALL_ASSIGNMENTS_EXHAUSTED")
@@ -305,15 +311,7 @@ def test_the_last_incomplete_suite_waits_for_the_delay(
 def test_raising_a_tasks_overlap_restarts_the_delay(
     api: TestClient, app_client: TestClient, ctx: Context, clock: SettableClock, project: dict[str, Any]
 ) -> None:
-    body = mixer_pool(project["id"], overlap=1)
-    body["mixer_config"] = {
-        "real_tasks_count": 2,
-        "golden_tasks_count": 0,
-        "training_tasks_count": 0,
-        "force_last_assignment_delay_seconds": 60,
-    }
-    pool = api.post("/api/v1/pools", json=body).json()
-    upload_tasks(api, pool["id"], 3, golden=0)
+    pool = _three_tasks_in_pairs(api, project)
     take(worker_client(app_client, ctx, "a"), pool["id"])
     clock.advance(timedelta(seconds=60))
     last = take(worker_client(app_client, ctx, "b"), pool["id"]).json()["tasks"]

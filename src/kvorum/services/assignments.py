@@ -321,11 +321,15 @@ def get(ctx: Context, *, caller: int, assignment_id: str) -> dict[str, Any]:
 
 
 def find(ctx: Context, *, caller: int, params: dict[str, str]) -> dict[str, Any]:
-    search = search_rules.parse(SEARCH, params)
-    task_id = search.equals.pop("task_id", None)
-    with ctx.db.read() as conn:
-        rows, has_more = store.find(conn, owner_id=caller, search=search, task_id=task_id)
-    return {"items": [requester_view(row, caller) for row in rows], "has_more": has_more}
+    return search_rules.page(
+        ctx,
+        SEARCH,
+        params,
+        lambda conn, search: store.find(
+            conn, owner_id=caller, search=search, task_id=search.equals.pop("task_id", None)
+        ),
+        lambda row: requester_view(row, caller),
+    )
 
 
 class Review(BaseModel):

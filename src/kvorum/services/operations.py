@@ -81,10 +81,9 @@ def get(ctx: Context, *, caller: int, operation_id: str) -> dict[str, Any]:
 
 
 def find(ctx: Context, *, caller: int, params: dict[str, str]) -> dict[str, Any]:
-    search = search_rules.parse(SEARCH, params)
-    with ctx.db.read() as conn:
-        rows, has_more = store.find(conn, owner_id=caller, search=search)
-    return {"items": [view(row) for row in rows], "has_more": has_more}
+    return search_rules.page(
+        ctx, SEARCH, params, lambda conn, search: store.find(conn, owner_id=caller, search=search), view
+    )
 
 
 def log(ctx: Context, *, caller: int, operation_id: str) -> str:

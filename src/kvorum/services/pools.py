@@ -162,10 +162,13 @@ def get(ctx: Context, *, caller: int, kind: Kind | None, pool_id: str) -> dict[s
 
 
 def find(ctx: Context, *, caller: int, kind: Kind, params: dict[str, str]) -> dict[str, Any]:
-    search = search_rules.parse(SEARCH[kind.name], params)
-    with ctx.db.read() as conn:
-        rows, has_more = store.find(conn, owner_id=caller, kind=kind.name, search=search)
-    return {"items": [view(row, caller, with_type=kind is POOL) for row in rows], "has_more": has_more}
+    return search_rules.page(
+        ctx,
+        SEARCH[kind.name],
+        params,
+        lambda conn, search: store.find(conn, owner_id=caller, kind=kind.name, search=search),
+        lambda row: view(row, caller, with_type=kind is POOL),
+    )
 
 
 def _changeable(row: Row[Any], kind: Kind) -> None:

@@ -5,14 +5,16 @@ VALIDATION_ERROR that names the bad parameter. Unknown parameters are errors, no
 a mistyped filter must not silently return everything.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import Connection, Row
 
 from kvorum.schemas.common import UtcDateTime
+from kvorum.services.context import Context
 from kvorum.services.errors import Problems
 from kvorum.store.search import Search
 
@@ -66,6 +68,21 @@ class SearchSpec:
     default_limit: int
     max_limit: int
     tiebreak: str = "id"
+
+
+def page(
+    ctx: Context,
+    spec: SearchSpec,
+    params: Mapping[str, str],
+    fetch: Callable[[Connection, Search], tuple[Sequence[Row[Any]], bool]],
+    view: Callable[[Row[Any]], dict[str, Any]],
+) -> dict[str, Any]:
+    """One page of a search as the API answers it: the parameters parsed, the rows fetched by
+    `fetch` in one read transaction, each rendered by `view`."""
+    search = parse(spec, params)
+    with ctx.db.read() as conn:
+        rows, has_more = fetch(conn, search)
+    return {"items": [view(row) for row in rows], "has_more": has_more}
 
 
 def parse(spec: SearchSpec, params: Mapping[str, str]) -> Search:
