@@ -11,7 +11,7 @@ bare round trip (GET /api/worker/v1/me) under the same concurrency. Bounded in c
 
 Runs: SQLite with one and with two server processes, and PostgreSQL with two, each as a closed
 loop (a worker submits at once, so the server is saturated and latency is what the queue makes
-it); then SQLite with two processes where each worker spends `--think` seconds on a suite, as
+it); then SQLite with one and two processes where each worker spends `--think` seconds on a suite, as
 people do, to show latency below saturation.
 """
 
@@ -138,6 +138,7 @@ async def worker_loop(
     """Take and submit until the deadline (or 1,000 assignments, or nothing is left)."""
     done = 0
     http = Connection(urls[n % len(urls)], token)
+    await asyncio.sleep(random.uniform(0, think))  # people arrive over time, not all at one instant
     try:
         while time.monotonic() < deadline and done < 1000:
             started = time.perf_counter()
@@ -242,7 +243,7 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0)
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
-    for processes, think in ((1, 0.0), (2, 0.0), (2, args.think)):
+    for processes, think in ((1, 0.0), (2, 0.0), (1, args.think), (2, args.think)):
         with tempfile.TemporaryDirectory() as folder:
             run("sqlite", f"sqlite:///{Path(folder) / 'bench.db'}", Path(folder), args, processes, think)
     if not args.no_postgres:
