@@ -15,7 +15,7 @@ import orjson
 from sqlalchemy import Connection, Row
 
 from kvorum.schemas.common import format_datetime
-from kvorum.services import ratings
+from kvorum.services import ratings, restrictions
 from kvorum.services.assignments import hidden_inputs, worker_view
 from kvorum.services.context import Context
 from kvorum.services.distribution import selected
@@ -24,7 +24,6 @@ from kvorum.services.filters import matches
 from kvorum.services.workers import Worker
 from kvorum.store import assignments as store
 from kvorum.store import pools as pool_store
-from kvorum.store import restrictions as restriction_store
 from kvorum.store import skills as skill_store
 from kvorum.store import tasks as task_store
 
@@ -48,15 +47,11 @@ def unavailable(
         return f"pool {pool.id} has expired"
     if not matches(pool.spec.get("filter"), worker.facts(skills)):
         return f"pool {pool.id} is for other workers"
-    restriction = restriction_store.blocking(conn, worker_id=worker.id, pool=pool, now=now)
-    if restriction is not None:
-        until = (
-            "" if restriction.will_expire is None else f" until {format_datetime(restriction.will_expire)}"
-        )
-        return f"you are restricted from {RESTRICTED[restriction.scope]}{until}"
-    outranked = ratings.outranked(conn, pool, worker.id, now)
-    if outranked is not None:
-        return outranked
+    reason = restrictions.keeps_out(conn, worker_id=worker.id, pool=pool, now=now) or ratings.outranked(
+        conn, pool, worker.id, now
+    )
+    if reason is not None:
+        return reason
     if pool.kind == "TRAINING":
         return _training_done(conn, pool, worker, now)
     requirement = (pool.spec.get("quality_control") or {}).get("training_requirement")
@@ -68,13 +63,15 @@ def unavailable(
     return None
 
 
-RESTRICTED = {"POOL": "this pool", "PROJECT": "this project", "ALL_PROJECTS": "this requester's projects"}
+def _training_skill(conn: Connection, training: Row[Any], worker: Worker) -> Row[Any] | None:
+    """The worker's value of the training's skill, expired or not."""
+    skill_id = skill_store.skill_of_training(conn, training_id=training.id)
+    return None if skill_id is None else skill_store.held(conn, skill_id=skill_id, worker_id=worker.id)
 
 
 def _training_done(conn: Connection, training: Row[Any], worker: Worker, now: datetime) -> str | None:
     """A worker who holds a training's skill is done with it until the skill expires."""
-    skill_id = skill_store.skill_of_training(conn, training_id=training.id)
-    held = None if skill_id is None else skill_store.held(conn, skill_id=skill_id, worker_id=worker.id)
+    held = _training_skill(conn, training, worker)
     if held is None or (held.expires is not None and held.expires <= now):
         return None
     retake = "" if held.expires is None else f"; it can be retaken from {format_datetime(held.expires)}"
@@ -87,8 +84,7 @@ def attempt_of(conn: Connection, pool: Row[Any], worker: Worker, now: datetime) 
     if pool.kind != "TRAINING":
         return 0
     attempt, started = store.latest_attempt(conn, pool_id=pool.id, worker_id=worker.id)
-    skill_id = skill_store.skill_of_training(conn, training_id=pool.id)
-    held = None if skill_id is None else skill_store.held(conn, skill_id=skill_id, worker_id=worker.id)
+    held = _training_skill(conn, pool, worker)
     if held is None or held.expires is None or held.expires > now:
         return attempt
     return attempt + 1 if started is not None and started <= held.modified else attempt

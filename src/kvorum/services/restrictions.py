@@ -1,9 +1,10 @@
 """User restrictions: a requester keeps a worker out of a pool, a project or all their projects,
 for a while or until the restriction is deleted. Issuing checks them (issuing.unavailable)."""
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row
+from sqlalchemy import Connection, Row
 
 from kvorum.schemas.common import format_datetime
 from kvorum.schemas.ids import parse_id
@@ -31,6 +32,18 @@ SEARCH = search_rules.SearchSpec(
 
 TARGETS = {"PROJECT": "project_id", "POOL": "pool_id"}
 """The id field each scope names; ALL_PROJECTS names none."""
+
+
+def keeps_out(conn: Connection, *, worker_id: int, pool: Row[Any], now: datetime) -> str | None:
+    """Why a restriction in force keeps the worker out of the pool; None when none does."""
+    restriction = store.blocking(conn, worker_id=worker_id, pool=pool, now=now)
+    if restriction is None:
+        return None
+    until = "" if restriction.will_expire is None else f" until {format_datetime(restriction.will_expire)}"
+    return f"you are restricted from {RESTRICTED[restriction.scope]}{until}"
+
+
+RESTRICTED = {"POOL": "this pool", "PROJECT": "this project", "ALL_PROJECTS": "this requester's projects"}
 
 
 def view(row: Row[Any]) -> dict[str, Any]:
