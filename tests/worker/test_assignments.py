@@ -258,6 +258,29 @@ def test_uploaded_suites_are_issued_by_their_order(
     assert suite["remaining_overlap"] == 0
 
 
+def test_suites_reserved_for_others_are_passed_over_page_after_page(
+    api: TestClient, app_client: TestClient, ctx: Context, project: dict[str, Any]
+) -> None:
+    body = mixer_pool(project["id"])
+    del body["mixer_config"]
+    pool = api.post("/api/v1/pools", json=body).json()
+    someone = worker_client(app_client, ctx, "someone")
+    someone_id = someone.get("/api/worker/v1/me").json()["id"]
+    suites = [
+        {
+            "pool_id": pool["id"],
+            "overlap": 1,
+            "reserved_for": [someone_id] if n < 20 else [],
+            "tasks": [{"input_values": {"image": f"https://img.example/{n}.png"}}],
+        }
+        for n in range(21)
+    ]
+    created = api.post("/api/v1/task-suites", params={"open_pool": "true"}, json=suites).json()["items"]
+    other = worker_client(app_client, ctx, "other")
+    assert take(other, pool["id"]).json()["task_suite_id"] == created["20"]["id"]
+    assert take(someone, pool["id"]).json()["task_suite_id"] == created["0"]["id"]
+
+
 def test_golden_distribution_function_sets_the_mix(
     api: TestClient, app_client: TestClient, ctx: Context, project: dict[str, Any]
 ) -> None:

@@ -252,25 +252,30 @@ def _last_suite_due(conn: Connection, pool: Row[Any], plan: Plan, now: datetime)
 
 
 def _uploaded(conn: Connection, pool: Row[Any], worker: Worker) -> Suite | None:
-    """The next uploaded suite the worker may be issued."""
+    """The next uploaded suite the worker may be issued, read a page at a time past reserved ones."""
     by_override = bool(
         (pool.spec.get("assignments_issuing_config") or {}).get("issue_task_suites_in_creation_order")
     )
     skip = 0
     while True:
-        found = store.free_suites(
-            conn, pool_id=pool.id, worker_id=worker.id, by_override=by_override, skip=skip, limit=1
+        page = store.free_suites(
+            conn, pool_id=pool.id, worker_id=worker.id, by_override=by_override, skip=skip, limit=SUITE_PAGE
         )
-        if not found:
+        for row in page:
+            body = orjson.loads(row.body)
+            if not _reserved_elsewhere(body, worker):
+                tasks = [
+                    {"kind": "GOLDEN" if task.get("known_solutions") else "REAL", **task}
+                    for task in body["tasks"]
+                ]
+                return Suite(tasks, row.id, False)
+        if len(page) < SUITE_PAGE:
             return None
-        body = orjson.loads(found[0].body)
-        if not _reserved_elsewhere(body, worker):
-            tasks = [
-                {"kind": "GOLDEN" if task.get("known_solutions") else "REAL", **task}
-                for task in body["tasks"]
-            ]
-            return Suite(tasks, found[0].id, False)
-        skip += 1
+        skip += SUITE_PAGE
+
+
+SUITE_PAGE = 8
+"""Suites read per query: usually the first is issued, and suite bodies can be large."""
 
 
 def _has_work(conn: Connection, pool: Row[Any], worker: Worker, now: datetime) -> bool:

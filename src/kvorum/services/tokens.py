@@ -1,7 +1,6 @@
 """API tokens and passwords: generated at random, stored only as hashes."""
 
 import hashlib
-import hmac
 import secrets
 
 TOKEN_PREFIX = "kv_"
@@ -23,10 +22,3 @@ def password_hash(password: str) -> str:
     digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
     return f"scrypt${salt.hex()}${digest.hex()}"
 
-
-def password_matches(password: str, stored: str) -> bool:
-    scheme, salt, digest = stored.split("$")
-    if scheme != "scrypt":
-        return False
-    candidate = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), **_SCRYPT)
-    return hmac.compare_digest(candidate.hex(), digest)

@@ -101,9 +101,8 @@ def free_suites(
     by_override: bool,
     skip: int,
     limit: int,
-    lock: bool = True,
 ) -> Sequence[Row[Any]]:
-    """Suites with overlap left none of whose tasks the worker has had, in issuing order, locked."""
+    """Suites with overlap left none of whose tasks the worker has had, in issuing order."""
     open_slot = or_(task_suites.c.infinite_overlap, task_suites.c.taken < task_suites.c.overlap)
     had = select(task_suite_tasks.c.task_suite_id).where(
         task_suite_tasks.c.task_id.in_(_seen_by(worker_id, pool_id, 0))
@@ -206,11 +205,6 @@ def due(conn: Connection, *, status: str, column: str, before: datetime, limit: 
         .limit(limit)
     )
     return conn.execute(query).all()
-
-
-def tasks_of(conn: Connection, *, task_ids: Sequence[str]) -> dict[str, Row[Any]]:
-    rows = conn.execute(select(tasks).where(tasks.c.id.in_(task_ids))).all()
-    return {row.id: row for row in rows}
 
 
 def pool_has_work(conn: Connection, *, pool_id: int) -> bool:
