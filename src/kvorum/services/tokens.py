@@ -21,4 +21,3 @@ def password_hash(password: str) -> str:
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode(), salt=salt, **_SCRYPT)
     return f"scrypt${salt.hex()}${digest.hex()}"
-
