@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from helpers import pool_body, project_body, training_body
 from kvorum.app import create_app
 from kvorum.clock import SettableClock
-from kvorum.services import accounts
+from kvorum.services.accounts import requesters as accounts
 from kvorum.services.context import Context
 from kvorum.settings import Settings
 from kvorum.store import db, migrate

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from kvorum.schemas.worker import WorkerProfile
-from kvorum.services import workers
+from kvorum.services.accounts import workers
 from kvorum.services.context import Context
 
 WILL_EXPIRE = "2040-01-01T00:00:00"

@@ -8,7 +8,8 @@ from typer.testing import CliRunner
 
 from kvorum.cli import app
 from kvorum.clock import Clock
-from kvorum.services import accounts, workers
+from kvorum.services.accounts import requesters as accounts
+from kvorum.services.accounts import workers
 from kvorum.services.context import Context
 from kvorum.settings import Settings
 from kvorum.store import db, migrate

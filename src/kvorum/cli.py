@@ -12,7 +12,8 @@ from rich.console import Console
 
 from kvorum.clock import Clock
 from kvorum.schemas.worker import WorkerProfile
-from kvorum.services import accounts, workers
+from kvorum.services.accounts import requesters as accounts
+from kvorum.services.accounts import workers
 from kvorum.services.context import Context
 from kvorum.services.errors import DomainError
 from kvorum.settings import Settings

@@ -5,9 +5,12 @@ import pytest
 from helpers import pool_body, project_body, race
 from kvorum.schemas.pool import PoolIn
 from kvorum.schemas.project import ProjectIn
-from kvorum.services import accounts, operations, pools, projects
+from kvorum.services import operations
+from kvorum.services.accounts import requesters as accounts
 from kvorum.services.context import Context
 from kvorum.services.errors import TooManyRequests
+from kvorum.services.pools import service as pools
+from kvorum.services.projects import service as projects
 
 THREADS = 8
 

@@ -1,6 +1,6 @@
 import pytest
 
-from kvorum.services.distribution import selected
+from kvorum.services.issuing.distribution import selected
 
 FUNCTION = {
     "scope": "POOL",

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from kvorum.services.errors import Problems
-from kvorum.services.filters import check_filter, matches
+from kvorum.services.workforce.filters import check_filter, matches
 
 
 def problems_of(tree: Any) -> dict[str, str]:

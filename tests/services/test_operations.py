@@ -11,9 +11,14 @@ from helpers import pool_body, project_body, race
 from kvorum.clock import SettableClock
 from kvorum.schemas.pool import PoolIn
 from kvorum.schemas.project import ProjectIn
-from kvorum.services import accounts, batch, operations, pools, projects, tasks
+from kvorum.services import operations
+from kvorum.services.accounts import requesters as accounts
+from kvorum.services.bulk import run as batch
 from kvorum.services.context import Context
 from kvorum.services.errors import OperationExists
+from kvorum.services.pools import service as pools
+from kvorum.services.projects import service as projects
+from kvorum.services.tasks import service as tasks
 from kvorum.store import operations as operation_store
 
 

@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 
 from helpers import assert_error, mixer_pool, project_body, race, take, upload_tasks, worker_client
 from kvorum.clock import SettableClock
-from kvorum.services import assignments, workers
+from kvorum.services.accounts import workers
+from kvorum.services.assignments import service as assignments
 from kvorum.services.context import Context
 from kvorum.store import skills as skill_store
 from kvorum.store.tables import skills

@@ -2,7 +2,7 @@ from fastapi.testclient import TestClient
 
 from helpers import assert_error
 from kvorum.schemas.worker import WorkerProfile
-from kvorum.services import workers
+from kvorum.services.accounts import workers
 from kvorum.services.context import Context
 
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from helpers import mixer_pool, project_body, take, upload_tasks, worker_client
 from kvorum.clock import SettableClock
-from kvorum.services import assignments
+from kvorum.services.assignments import service as assignments
 from kvorum.services.context import Context
 
 HOLDING = {"ACTIVE", "SUBMITTED", "ACCEPTED"}

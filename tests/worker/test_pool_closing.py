@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 
 from helpers import mixer_pool, take, worker_client
 from kvorum.clock import SettableClock
-from kvorum.services import pools
 from kvorum.services.context import Context
+from kvorum.services.pools import service as pools
 
 
 def open_pool(api: TestClient, project: dict[str, Any], **changes: Any) -> dict[str, Any]:

@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 
 from helpers import assert_error, mixer_pool, project_body, take, upload_tasks, worker_client
 from kvorum.clock import SettableClock
-from kvorum.services import ratings
 from kvorum.services.context import Context
+from kvorum.services.workforce import ratings
 from kvorum.store import ratings as rating_store
 
 

@@ -2,8 +2,8 @@
 
 from fastapi import Request
 
-from kvorum.services import accounts
-from kvorum.services.accounts import Requester
+from kvorum.services.accounts import requesters as accounts
+from kvorum.services.accounts.requesters import Requester
 from kvorum.services.context import Context
 from kvorum.services.errors import AccessDenied, AuthenticationFailed
 

@@ -11,7 +11,8 @@ from pydantic import BaseModel, Field
 
 from kvorum.api.auth import context
 from kvorum.clock import ShiftedClock
-from kvorum.services import assignments, pools
+from kvorum.services.assignments import service as assignments
+from kvorum.services.pools import service as pools
 
 router = APIRouter(prefix="/api/testing", tags=["testing"])
 

@@ -7,8 +7,10 @@ dies mid-run leaves a lease that expires, and another process takes the operatio
 import logging
 import threading
 
-from kvorum.services import assignments, batch, pools
+from kvorum.services.assignments import service as assignments
+from kvorum.services.bulk import run as batch
 from kvorum.services.context import Context
+from kvorum.services.pools import service as pools
 
 log = logging.getLogger("kvorum.jobs")
 

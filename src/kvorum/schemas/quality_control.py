@@ -55,7 +55,7 @@ class DistributionInterval(Wire):
 class TaskDistributionFunction(Wire):
     """Every `frequency`-th task is selected while the worker's completed count is in [from, to].
 
-    Interval order and overlap are checked by kvorum.services.intervals.
+    Interval order and overlap are checked by kvorum.services.pools.intervals.
     """
 
     scope: Literal["POOL", "PROJECT"]

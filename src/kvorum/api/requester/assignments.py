@@ -4,7 +4,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 
 from kvorum.api.requester.common import ERROR_RESPONSES, Caller, Ctx, query, search_doc
-from kvorum.services import assignments
+from kvorum.services.assignments import service as assignments
 
 router = APIRouter(prefix="/assignments", tags=["assignments"], responses=ERROR_RESPONSES)
 

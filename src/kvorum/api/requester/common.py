@@ -6,7 +6,7 @@ from fastapi import Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from kvorum.api.auth import context, requester
-from kvorum.services.accounts import Requester
+from kvorum.services.accounts.requesters import Requester
 from kvorum.services.context import Context
 from kvorum.services.search import SearchSpec
 

@@ -8,8 +8,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
-from kvorum.services import batch
-from kvorum.services.accounts import Requester
+from kvorum.services.accounts.requesters import Requester
+from kvorum.services.bulk import run as batch
 from kvorum.services.context import Context
 
 

@@ -5,10 +5,10 @@ from collections.abc import Callable
 from fastapi import APIRouter, Response
 
 from kvorum.api.requester.common import Caller, Ctx, accepted
-from kvorum.services import pools
-from kvorum.services.accounts import Requester
+from kvorum.services.accounts.requesters import Requester
 from kvorum.services.context import Context
-from kvorum.services.pools import Kind, Transition
+from kvorum.services.pools import service as pools
+from kvorum.services.pools.service import Kind, Transition
 
 ACTIONS: dict[str, Transition] = {
     "open": pools.OPEN,

@@ -6,8 +6,8 @@ from fastapi.responses import JSONResponse
 from kvorum.api.requester.common import ERROR_RESPONSES, Caller, Ctx, created, query, search_doc
 from kvorum.api.requester.lifecycle import add_action_routes
 from kvorum.schemas.pool import PoolIn, PoolPatch
-from kvorum.services import pools
-from kvorum.services.pools import POOL
+from kvorum.services.pools import service as pools
+from kvorum.services.pools.service import POOL
 
 router = APIRouter(prefix="/pools", tags=["pools"], responses=ERROR_RESPONSES)
 

@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse
 
 from kvorum.api.requester.common import ERROR_RESPONSES, Caller, Ctx, accepted, created, query, search_doc
 from kvorum.schemas.project import ProjectIn
-from kvorum.services import projects
+from kvorum.services.projects import service as projects
 
 router = APIRouter(prefix="/projects", tags=["projects"], responses=ERROR_RESPONSES)
 

@@ -3,7 +3,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from kvorum.api.requester.common import ERROR_RESPONSES, Caller
-from kvorum.services import accounts
+from kvorum.services.accounts import requesters as accounts
 
 router = APIRouter(tags=["requester"], responses=ERROR_RESPONSES)
 

@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse
 
 from kvorum.api.requester.common import ERROR_RESPONSES, Caller, Ctx, query, search_doc
 from kvorum.schemas.user_restriction import UserRestrictionIn
-from kvorum.services import restrictions
+from kvorum.services.workforce import restrictions
 
 router = APIRouter(prefix="/user-restrictions", tags=["user restrictions"], responses=ERROR_RESPONSES)
 

@@ -4,7 +4,7 @@ from fastapi.concurrency import run_in_threadpool
 from kvorum.api.requester.bodies import body_doc
 from kvorum.api.requester.common import ERROR_RESPONSES, Caller, Ctx, json_text, query, search_doc
 from kvorum.api.requester.creation import Params, create
-from kvorum.services import task_suites
+from kvorum.services.tasks import suites as task_suites
 
 router = APIRouter(prefix="/task-suites", tags=["task suites"], responses=ERROR_RESPONSES)
 

@@ -7,9 +7,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from kvorum.api.auth import context
-from kvorum.services import assignments, issuing, workers
+from kvorum.services.accounts import workers
+from kvorum.services.accounts.workers import Worker
+from kvorum.services.assignments import service as assignments
 from kvorum.services.errors import AuthenticationFailed
-from kvorum.services.workers import Worker
+from kvorum.services.issuing import service as issuing
 
 
 def worker(request: Request) -> Worker:

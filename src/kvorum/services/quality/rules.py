@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kvorum.services.errors import Problems
-from kvorum.services.filters import COMPARABLE, IDENTITY
+from kvorum.services.workforce.filters import COMPARABLE, IDENTITY
 
 Check = Callable[[Any], str | None]
 """None when a value is fine, else what is expected."""

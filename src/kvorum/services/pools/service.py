@@ -15,13 +15,14 @@ from kvorum.schemas.common import format_datetime, owner
 from kvorum.schemas.ids import parse_id
 from kvorum.schemas.pool import PoolIn, PoolPatch
 from kvorum.schemas.training import TrainingIn
-from kvorum.services import operations, projects, quotas
+from kvorum.services import operations, quotas
 from kvorum.services import search as search_rules
 from kvorum.services.context import Context
 from kvorum.services.errors import Conflict, NotFound, Problems
-from kvorum.services.filters import check_filter
-from kvorum.services.intervals import SKILL_RANGE, check_distribution, check_intervals
-from kvorum.services.quality_control import check_quality_control
+from kvorum.services.pools.intervals import SKILL_RANGE, check_distribution, check_intervals
+from kvorum.services.projects import service as projects
+from kvorum.services.quality.config import check_quality_control
+from kvorum.services.workforce.filters import check_filter
 from kvorum.store import assignments as assignment_store
 from kvorum.store import pools as store
 

@@ -5,9 +5,9 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from kvorum.services.accounts.tokens import new_token, token_hash
 from kvorum.services.context import Context
 from kvorum.services.errors import AuthenticationFailed, Conflict, NotFound
-from kvorum.services.tokens import new_token, token_hash
 from kvorum.store import accounts as store
 from kvorum.store.accounts import REQUESTERS, Accounts
 

@@ -4,7 +4,7 @@ from sqlalchemy import Connection
 
 from kvorum.schemas.quality_control import QualityControl
 from kvorum.services.errors import Problems
-from kvorum.services.intervals import check_distribution
+from kvorum.services.pools.intervals import check_distribution
 from kvorum.services.quality.rules import check_configs
 from kvorum.store import pools as pool_store
 

@@ -20,10 +20,11 @@ import orjson
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import Connection
 
-from kvorum.services import operations, pools, quotas
+from kvorum.services import operations, quotas
 from kvorum.services.context import Context
 from kvorum.services.errors import Conflict, OperationExists, ValidationFailed, validation_payload
-from kvorum.services.task_pools import TargetPool, TargetPools
+from kvorum.services.pools import service as pools
+from kvorum.services.tasks.targets import TargetPool, TargetPools
 from kvorum.store import operations as operation_store
 from kvorum.store import pools as pool_store
 

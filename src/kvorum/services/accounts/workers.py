@@ -5,9 +5,9 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from kvorum.schemas.worker import WorkerProfile
-from kvorum.services.accounts import account_for_token, open_account
+from kvorum.services.accounts.requesters import account_for_token, open_account
+from kvorum.services.accounts.tokens import password_hash
 from kvorum.services.context import Context
-from kvorum.services.tokens import password_hash
 from kvorum.store import assignments as assignment_store
 from kvorum.store import skills as skill_store
 from kvorum.store.accounts import WORKERS

@@ -7,12 +7,11 @@ import orjson
 
 from kvorum.schemas import task as schema
 from kvorum.schemas.common import format_datetime
-from kvorum.services import batch
 from kvorum.services import search as search_rules
+from kvorum.services.bulk import run as batch
 from kvorum.services.context import Context
 from kvorum.services.errors import Conflict, NotFound, Problems
-from kvorum.services.task_pools import TargetPools
-from kvorum.services.tasks import (
+from kvorum.services.tasks.service import (
     STORED_KEYS,
     check_solutions,
     overlap_change,
@@ -22,6 +21,7 @@ from kvorum.services.tasks import (
     search_json,
     validated_body,
 )
+from kvorum.services.tasks.targets import TargetPools
 from kvorum.store import tasks as store
 
 SUITE_KEYS = (

@@ -15,13 +15,13 @@ import orjson
 from sqlalchemy import Connection, Row
 
 from kvorum.schemas.common import format_datetime
-from kvorum.services import ratings, restrictions
-from kvorum.services.assignments import hidden_inputs, worker_view
+from kvorum.services.accounts.workers import Worker
+from kvorum.services.assignments.service import hidden_inputs, worker_view
 from kvorum.services.context import Context
-from kvorum.services.distribution import selected
 from kvorum.services.errors import Conflict, NotFound
-from kvorum.services.filters import matches
-from kvorum.services.workers import Worker
+from kvorum.services.issuing.distribution import selected
+from kvorum.services.workforce import ratings, restrictions
+from kvorum.services.workforce.filters import matches
 from kvorum.store import assignments as store
 from kvorum.store import pools as pool_store
 from kvorum.store import skills as skill_store

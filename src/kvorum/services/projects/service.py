@@ -11,7 +11,7 @@ from kvorum.services import operations, quotas
 from kvorum.services import search as search_rules
 from kvorum.services.context import Context
 from kvorum.services.errors import Conflict, NotFound, Problems
-from kvorum.services.quality_control import check_quality_control
+from kvorum.services.quality.config import check_quality_control
 from kvorum.store import pools as pool_store
 from kvorum.store import projects as store
 

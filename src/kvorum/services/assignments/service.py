@@ -13,12 +13,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Connection, Row
 
 from kvorum.schemas.common import Str, format_datetime, owner
-from kvorum.services import ratings
 from kvorum.services import search as search_rules
+from kvorum.services.accounts.workers import Worker
 from kvorum.services.context import Context
 from kvorum.services.errors import Conflict, NotFound, Problems, ValidationFailed, validation_payload
-from kvorum.services.task_values import ValuesChecker
-from kvorum.services.workers import Worker
+from kvorum.services.tasks.values import ValuesChecker
+from kvorum.services.workforce import ratings
 from kvorum.store import assignments as store
 from kvorum.store import pools as pool_store
 from kvorum.store import skills as skill_store

@@ -9,11 +9,11 @@ from pydantic import ValidationError
 
 from kvorum.schemas import task as schema
 from kvorum.schemas.common import format_datetime
-from kvorum.services import batch
 from kvorum.services import search as search_rules
+from kvorum.services.bulk import run as batch
 from kvorum.services.context import Context
 from kvorum.services.errors import Conflict, NotFound, Problems, ValidationFailed, validation_payload
-from kvorum.services.task_pools import TargetPool, TargetPools
+from kvorum.services.tasks.targets import TargetPool, TargetPools
 from kvorum.store import tasks as store
 
 STORED_KEYS = frozenset(

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from kvorum.schemas.ids import parse_id
-from kvorum.services.task_values import ValuesChecker
+from kvorum.services.tasks.values import ValuesChecker
 from kvorum.store import pools as pool_store
 from kvorum.store import projects as project_store
 
