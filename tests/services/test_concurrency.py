@@ -9,6 +9,7 @@ from kvorum.services import operations
 from kvorum.services.accounts import requesters as accounts
 from kvorum.services.context import Context
 from kvorum.services.errors import TooManyRequests
+from kvorum.services.pools import lifecycle
 from kvorum.services.pools import service as pools
 from kvorum.services.projects import service as projects
 
@@ -29,7 +30,9 @@ def test_concurrent_opens_make_one_operation(ctx: Context, caller: int, project_
     body = PoolIn.model_validate(pool_body(project_id))
     pool_id = pools.create(ctx, caller=caller, kind=pools.POOL, body=body)["id"]
     results = race(
-        lambda: pools.transition(ctx, caller=caller, kind=pools.POOL, pool_id=pool_id, change=pools.OPEN)
+        lambda: lifecycle.transition(
+            ctx, caller=caller, kind=pools.POOL, pool_id=pool_id, change=lifecycle.OPEN
+        )
     )
     assert [type(result) for result in results if result is not None] == [dict]
     assert results.count(None) == THREADS - 1

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from helpers import mixer_pool, take, worker_client
 from kvorum.clock import SettableClock
 from kvorum.services.context import Context
-from kvorum.services.pools import service as pools
+from kvorum.services.pools import lifecycle
 
 
 def open_pool(api: TestClient, project: dict[str, Any], **changes: Any) -> dict[str, Any]:
@@ -30,16 +30,16 @@ def test_a_done_pool_closes_completed_after_the_delay(
     api: TestClient, app_client: TestClient, ctx: Context, clock: SettableClock, project: dict[str, Any]
 ) -> None:
     pool = open_pool(api, project)  # overlap 1, two real tasks per suite, auto-close delay 60 s
-    assert pools.close_due(ctx) == 0
+    assert lifecycle.close_due(ctx) == 0
     wanda = worker_client(app_client, ctx, "wanda")
     assignment = take(wanda, pool["id"]).json()
-    assert pools.close_due(ctx) == 0  # an active assignment is still out
+    assert lifecycle.close_due(ctx) == 0  # an active assignment is still out
     answers = {"solutions": [{"output_values": {"result": "dog"}} for _ in assignment["tasks"]]}
     wanda.post(f"/api/worker/v1/assignments/{assignment['id']}/submit", json=answers)
     clock.advance(timedelta(seconds=59))
-    assert pools.close_due(ctx) == 0
+    assert lifecycle.close_due(ctx) == 0
     clock.advance(timedelta(seconds=1))
-    assert pools.close_due(ctx) == 1
+    assert lifecycle.close_due(ctx) == 1
     closed = api.get(f"/api/v1/pools/{pool['id']}").json()
     assert (closed["status"], closed["last_close_reason"]) == ("CLOSED", "COMPLETED")
 
@@ -49,8 +49,8 @@ def test_a_pool_closes_expired_at_will_expire(
 ) -> None:
     pool = open_pool(api, project, will_expire="2030-01-01T13:00:00")
     clock.advance(timedelta(minutes=59))
-    assert pools.close_due(ctx) == 0
+    assert lifecycle.close_due(ctx) == 0
     clock.advance(timedelta(minutes=1))
-    assert pools.close_due(ctx) == 1
+    assert lifecycle.close_due(ctx) == 1
     closed = api.get(f"/api/v1/pools/{pool['id']}").json()
     assert (closed["status"], closed["last_close_reason"]) == ("CLOSED", "EXPIRED")

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from kvorum.api.auth import context
 from kvorum.clock import ShiftedClock
 from kvorum.services.assignments import service as assignments
-from kvorum.services.pools import service as pools
+from kvorum.services.pools import lifecycle
 
 router = APIRouter(prefix="/api/testing", tags=["testing"])
 
@@ -31,5 +31,5 @@ def advance_clock(body: Advance, request: Request) -> dict[str, Any]:
         "now": ctx.clock.now().isoformat(),
         "expired": assignments.expire_due(ctx),
         "auto_accepted": assignments.auto_accept_due(ctx),
-        "pools_closed": pools.close_due(ctx),
+        "pools_closed": lifecycle.close_due(ctx),
     }

@@ -10,7 +10,7 @@ import threading
 from kvorum.services.assignments import service as assignments
 from kvorum.services.bulk import run as batch
 from kvorum.services.context import Context
-from kvorum.services.pools import service as pools
+from kvorum.services.pools import lifecycle
 
 log = logging.getLogger("kvorum.jobs")
 
@@ -36,7 +36,7 @@ class Runner:
                 ran = batch.run_due(self._ctx)
                 assignments.expire_due(self._ctx)
                 assignments.auto_accept_due(self._ctx)
-                pools.close_due(self._ctx)
+                lifecycle.close_due(self._ctx)
             except Exception:
                 log.exception("running due operations failed; retrying")
                 ran = 0

@@ -7,20 +7,24 @@ from fastapi import APIRouter, Response
 from kvorum.api.requester.common import Caller, Ctx, accepted
 from kvorum.services.accounts.requesters import Requester
 from kvorum.services.context import Context
+from kvorum.services.pools import lifecycle
 from kvorum.services.pools import service as pools
-from kvorum.services.pools.service import Kind, Transition
+from kvorum.services.pools.lifecycle import Transition
+from kvorum.services.pools.service import Kind
 
 ACTIONS: dict[str, Transition] = {
-    "open": pools.OPEN,
-    "close": pools.CLOSE,
-    "close-for-update": pools.CLOSE_FOR_UPDATE,
-    "archive": pools.ARCHIVE,
+    "open": lifecycle.OPEN,
+    "close": lifecycle.CLOSE,
+    "close-for-update": lifecycle.CLOSE_FOR_UPDATE,
+    "archive": lifecycle.ARCHIVE,
 }
 
 
 def _action_endpoint(kind: Kind, change: Transition) -> Callable[[str, Context, Requester], Response]:
     def run(pool_id: str, ctx: Ctx, caller: Caller) -> Response:
-        return accepted(pools.transition(ctx, caller=caller.id, kind=kind, pool_id=pool_id, change=change))
+        return accepted(
+            lifecycle.transition(ctx, caller=caller.id, kind=kind, pool_id=pool_id, change=change)
+        )
 
     operation = f"{kind.operation_prefix}.{change.operation}"
     run.__doc__ = (

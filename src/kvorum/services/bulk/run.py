@@ -22,11 +22,10 @@ from sqlalchemy import Connection
 
 from kvorum.services import operations, quotas
 from kvorum.services.context import Context
-from kvorum.services.errors import Conflict, OperationExists, ValidationFailed, validation_payload
-from kvorum.services.pools import service as pools
+from kvorum.services.errors import OperationExists, ValidationFailed, validation_payload
+from kvorum.services.pools import lifecycle
 from kvorum.services.tasks.targets import TargetPool, TargetPools
 from kvorum.store import operations as operation_store
-from kvorum.store import pools as pool_store
 
 log = logging.getLogger("kvorum.operations")
 
@@ -187,24 +186,10 @@ def run_batch(
         return outcome
     kind.persist(conn, valid, ctx.clock.now())
     if params.open_pool:
-        outcome.log_extra = open_pools(ctx, conn, caller, {item.pool.id for item in valid if item.pool})
+        outcome.log_extra = lifecycle.open_pools(
+            ctx, conn, caller, {item.pool.id for item in valid if item.pool}
+        )
     return outcome
-
-
-def open_pools(ctx: Context, conn: Connection, caller: int, pool_ids: set[int]) -> list[dict[str, Any]]:
-    """Open the closed pools that received objects; each attempt is a POOL_OPEN log item."""
-    entries = []
-    for pool_id in sorted(pool_ids):
-        row = pool_store.get(conn, owner_id=caller, pool_id=pool_id)
-        assert row is not None
-        kind = pools.TRAINING if row.kind == pools.TRAINING.name else pools.POOL
-        entry: dict[str, Any] = {"type": "POOL_OPEN", "input": {"pool_id": str(pool_id)}}
-        try:
-            pools.apply(ctx, conn, caller=caller, kind=kind, row=row, change=pools.OPEN)
-            entries.append({**entry, "success": True, "output": {}})
-        except Conflict as exc:
-            entries.append({**entry, "success": False, "output": {"code": exc.code, "message": exc.message}})
-    return entries
 
 
 def log_items(kind: ObjectKind, outcome: Outcome) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from kvorum.services import search as search_rules
 from kvorum.services.bulk import run as batch
 from kvorum.services.context import Context
 from kvorum.services.errors import Conflict, NotFound, Problems
+from kvorum.services.pools import lifecycle
 from kvorum.services.tasks.service import (
     STORED_KEYS,
     check_solutions,
@@ -154,7 +155,7 @@ def _changed(ctx: Context, caller: int, suite_id: str, values: dict[str, Any], o
         if values:
             store.update_suite(conn, suite_id=suite_id, values=values)
         if open_pool:
-            batch.open_pools(ctx, conn, caller, {pool.id})
+            lifecycle.open_pools(ctx, conn, caller, {pool.id})
         updated = store.get_suite(conn, owner_id=caller, suite_id=suite_id)
     assert updated is not None
     return render(updated._mapping)
