@@ -72,7 +72,7 @@ def _distribution() -> dict[str, Any]:
 
 
 def pool_body(project_id: str, training_id: str | None = None, **changes: Any) -> dict[str, Any]:
-    """The pool seed's example: every setting filled in."""
+    """The example of Toloka's pool reference: every setting filled in."""
     body: dict[str, Any] = {
         "project_id": project_id,
         "private_name": "My first pool",

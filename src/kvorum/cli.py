@@ -3,7 +3,7 @@
 import logging
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, get_args
 
 import typer
 import uvicorn
@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from kvorum.clock import Clock
-from kvorum.schemas.worker import WorkerProfile
+from kvorum.schemas.worker import ClientType, Education, Gender, WorkerProfile
 from kvorum.services.accounts import requesters as accounts
 from kvorum.services.accounts import workers
 from kvorum.services.context import Context
@@ -98,17 +98,23 @@ def requester_token(name: str, database_url: DatabaseUrl = None) -> None:
     print(token)
 
 
+def _choices(literal: object) -> str:
+    """The values of a Literal type for a help text: "A, B or C"."""
+    *others, last = get_args(literal)
+    return f"{', '.join(others)} or {last}"
+
+
 @worker_app.command("create")
 def worker_create(
     name: str,
     country: Annotated[str | None, typer.Option(help="ISO 3166-1 alpha-2 code, e.g. RU")] = None,
     languages: Annotated[str, typer.Option(help="comma-separated ISO 639-1 codes, e.g. EN,RU")] = "",
     password: Annotated[str | None, typer.Option(help="for signing in to the web pages")] = None,
-    client_type: Annotated[str, typer.Option(help="BROWSER or TOLOKA_APP")] = "BROWSER",
+    client_type: Annotated[str, typer.Option(help=_choices(ClientType))] = "BROWSER",
     adult_allowed: Annotated[bool, typer.Option(help="may see adult content")] = False,
     birth_date: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
-    gender: Annotated[str | None, typer.Option(help="MALE or FEMALE")] = None,
-    education: Annotated[str | None, typer.Option(help="BASIC, MIDDLE or HIGH")] = None,
+    gender: Annotated[str | None, typer.Option(help=_choices(Gender))] = None,
+    education: Annotated[str | None, typer.Option(help=_choices(Education))] = None,
     city: Annotated[int | None, typer.Option(help="region id")] = None,
     database_url: DatabaseUrl = None,
 ) -> None:

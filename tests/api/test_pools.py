@@ -14,7 +14,7 @@ def create_pool(api: TestClient, body: dict[str, Any]) -> dict[str, Any]:
     return dict(response.json())
 
 
-def test_seed_pool_is_created_with_every_setting(
+def test_reference_pool_is_created_with_every_setting(
     api: TestClient, project: dict[str, Any], training: dict[str, Any]
 ) -> None:
     body = pool_body(project["id"], training["id"])

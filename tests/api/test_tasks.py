@@ -26,7 +26,7 @@ def all_tasks(api: TestClient, pool_id: str) -> list[dict[str, Any]]:
     return list(page["items"])
 
 
-def test_seed_fifty_image_tasks_with_defaults(api: TestClient, pool: dict[str, Any]) -> None:
+def test_reference_fifty_image_tasks_with_defaults(api: TestClient, pool: dict[str, Any]) -> None:
     operation_id = str(uuid.uuid4())
     body = [{**task, "__item_idx": str(i)} for i, task in enumerate(image_tasks(pool["id"], 50))]
     response = post_tasks(api, body, async_mode=True, allow_defaults=True, operation_id=operation_id)

@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from helpers import assert_error, pool_body, training_body, without
 
 
-def test_seed_training_round_trip(api: TestClient, project: dict[str, Any]) -> None:
+def test_reference_training_round_trip(api: TestClient, project: dict[str, Any]) -> None:
     body = training_body(project["id"])
     response = api.post("/api/v1/trainings", json=body)
     assert response.status_code == 201, response.text

@@ -108,8 +108,8 @@ def template_builder_project() -> Project:
     )
 
 
-def seed_training(project_id: str) -> Training:
-    """The request body of the 'Create a training pool' seed page."""
+def reference_training(project_id: str) -> Training:
+    """The request body of the 'Create a training pool' reference page of Toloka's documentation."""
     return Training(
         project_id=project_id,
         private_name="Selection for a labeling task",

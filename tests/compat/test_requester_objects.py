@@ -35,7 +35,7 @@ def project(api: API) -> Project:
 
 @pytest.fixture
 def training(api: API, project: Project) -> Training:
-    created: Training = api.create_training(builders.seed_training(project.id))
+    created: Training = api.create_training(builders.reference_training(project.id))
     return created
 
 
@@ -119,7 +119,7 @@ def test_archive_project_async(api: API, project: Project) -> None:
 
 
 def test_training_lifecycle(api: API, project: Project) -> None:
-    sent = builders.seed_training(project.id)
+    sent = builders.reference_training(project.id)
     created = api.create_training(sent)
     assert created.id
     assert created.status == Training.Status.CLOSED
@@ -346,7 +346,7 @@ def test_pool_create_quota_raises_too_many_requests(throttled_server: LiveServer
     """The default client retries the 429 with its normal backoff (~12 s), then raises it."""
     client = TolokaClient(throttled_server.token, url=throttled_server.url)
     project = client.create_project(builders.classic_project())
-    training = client.create_training(builders.seed_training(project.id))
+    training = client.create_training(builders.reference_training(project.id))
     for _ in range(2):
         client.create_pool(builders.full_pool(project.id, training.id))
     with pytest.raises(TooManyRequestsApiError) as raised:

@@ -1,6 +1,6 @@
 """Tasks, task suites and operations through the unmodified toloka-kit client against a live kvorum.
 
-The seed examples run as written (with `url=` pointed at kvorum); 100,000 tasks go through the
+Toloka's documentation examples run as written (with `url=` pointed at kvorum); 100,000 tasks go through the
 async client in one call; operations accepted before a crash finish after a restart.
 """
 
@@ -62,7 +62,7 @@ def urls(count: int, start: int = 0) -> list[str]:
     return [f"https://img.example/{n}.png" for n in range(start, start + count)]
 
 
-def test_seed_example_tasks_with_defaults(api: API, pool: Pool) -> None:
+def test_documented_example_tasks_with_defaults(api: API, pool: Pool) -> None:
     tasks = [Task(input_values={"image": url}, pool_id=pool.id) for url in urls(50)]
     result = api.create_tasks(tasks, allow_defaults=True)
     assert len(result.items) == 50 and not result.validation_errors
@@ -75,7 +75,7 @@ def test_seed_example_tasks_with_defaults(api: API, pool: Pool) -> None:
     ]
 
 
-def test_seed_example_control_tasks(api: API, pool: Pool) -> None:
+def test_documented_example_control_tasks(api: API, pool: Pool) -> None:
     labeled = [("https://img.example/a.png", "cat"), ("https://img.example/b.png", "dog")]
     golden = [
         Task(

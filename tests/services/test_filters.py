@@ -1,11 +1,15 @@
 """The filter language: valid trees pass, each kind of mistake is named at its path."""
 
-from typing import Any
+from typing import Any, get_args
 
 import pytest
+from pydantic import ValidationError
 
+from kvorum.schemas.worker import WorkerProfile
+from kvorum.services.accounts.workers import Worker
+from kvorum.services.conditions import OneOf
 from kvorum.services.errors import Problems
-from kvorum.services.workforce.filters import check_filter, matches
+from kvorum.services.workforce.filters import CATEGORIES, check_filter, matches
 
 
 def problems_of(tree: Any) -> dict[str, str]:
@@ -77,6 +81,10 @@ def test_valid_trees(tree: Any) -> None:
         ({"category": "profile", "key": "country", "value": "RU"}, "filter.operator", "VALUE_REQUIRED"),
         ({**cond("profile", "country", "EQ", "RU"), "weight": 1}, "filter.weight", "VALUE_NOT_ALLOWED"),
         (cond("computed", "device_category", "EQ", "TOASTER"), "filter.value", "INVALID_VALUE"),
+        (cond("profile", "gender", "EQ", ["MALE"]), "filter.value", "INVALID_VALUE"),
+        (cond("computed", "user_agent_family", "EQ", {"CHROME": 1}), "filter.value", "INVALID_VALUE"),
+        (cond("skill", "1" * 19, "EQ", 1), "filter.key", "INVALID_VALUE"),
+        ({**cond("skill", "12", "EQ", 1), "key": 12}, "filter.key", "INVALID_VALUE"),
     ],
 )
 def test_mistakes_are_named(tree: Any, path: str, code: str) -> None:
@@ -152,3 +160,80 @@ FACTS = {
 def test_matching_a_worker(tree: Any, expected: bool) -> None:
     assert problems_of(tree) == {} or tree is None
     assert matches(tree, FACTS) is expected
+
+
+SAMPLES: dict[str, tuple[Any, Any]] = {
+    "country": ("DE", "DE"),
+    "citizenship": ("DE", "DE"),
+    "adult_allowed": (True, True),
+    "date_of_birth": ("2000-01-01", 946684800),
+    "city": (213, 213),
+    "languages": (["EN", "ZH-HANS"], "ZH-HANS"),
+    "verified": (True, True),
+    "region_by_phone": (225, 225),
+    "region_by_ip": (10000, 10000),
+    "os_version": (14.4, 14.4),
+    "os_version_major": (14, 14),
+    "os_version_minor": (4, 4),
+    "os_version_bugfix": (1, 1),
+    "user_agent_version": (120.0, 120.0),
+    "user_agent_version_major": (120, 120),
+    "user_agent_version_minor": (0, 0),
+    "user_agent_version_bugfix": (6099, 6099),
+}
+"""Key -> (what a profile holds, a filter value it matches), for keys that are not enumerations."""
+
+ENUMERATED = {
+    (category, key): spec.value
+    for category, keys in CATEGORIES.items()
+    for key, spec in keys.items()
+    if isinstance(spec.value, OneOf)
+}
+HELD = [
+    (category, key, value, value) for (category, key), check in ENUMERATED.items() for value in check.values
+] + [
+    (category, key, *SAMPLES[key])
+    for category, keys in CATEGORIES.items()
+    for key in keys
+    if (category, key) not in ENUMERATED and key in SAMPLES
+]
+
+
+def test_every_key_but_enumerations_has_a_sample() -> None:
+    keys = {key for category, keys in CATEGORIES.items() for key in keys if (category, key) not in ENUMERATED}
+    assert set(SAMPLES) == keys
+
+
+def test_profile_fields_are_the_filter_keys() -> None:
+    profile, computed = set(CATEGORIES["profile"]), set(CATEGORIES["computed"])
+    assert not profile & computed
+    assert set(WorkerProfile.model_fields) == profile | computed
+
+
+@pytest.mark.parametrize(("category", "key", "held", "value"), HELD)
+def test_every_filter_value_can_be_held_by_a_worker(category: str, key: str, held: Any, value: Any) -> None:
+    operator = "EQ" if "EQ" in CATEGORIES[category][key].operators else "IN"
+    condition = cond(category, key, operator, value)
+    assert problems_of(condition) == {}
+    worker = Worker(1, "w", WorkerProfile.model_validate({key: held}).wire())
+    assert matches(condition, worker.facts({}))
+
+
+def test_a_skill_condition_can_be_held_by_a_worker() -> None:
+    condition = cond("skill", "42", "EQ", 75)
+    assert problems_of(condition) == {}
+    assert matches(condition, Worker(1, "w", WorkerProfile().wire()).facts({42: 75}))
+
+
+def _literal_values(annotation: Any) -> set[Any]:
+    """The values of `Literal[...]` or `Literal[...] | None`."""
+    args = get_args(annotation)
+    return {value for arg in args for value in get_args(arg)} if type(None) in args else set(args)
+
+
+@pytest.mark.parametrize(("category", "key"), ENUMERATED)
+def test_enumerated_keys_have_the_profile_vocabulary(category: str, key: str) -> None:
+    held = _literal_values(WorkerProfile.model_fields[key].annotation)
+    assert held == set(ENUMERATED[category, key].values)
+    with pytest.raises(ValidationError):
+        WorkerProfile.model_validate({key: "SOMETHING_ELSE"})

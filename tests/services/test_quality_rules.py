@@ -217,6 +217,29 @@ RULE = f"{PREFIX}.rules.0"
         ),
         (
             config(
+                {"type": "ACCEPTANCE_RATE"},
+                [cond("total_assignments_count", "GT", 1)],
+                {"type": "SET_SKILL", "parameters": {"skill_id": "1" * 19, "skill_value": 80}},
+            ),
+            f"{RULE}.action.parameters.skill_id",
+            "INVALID_VALUE",
+        ),
+        (
+            config({"type": "USERS_ASSESSMENT"}, [cond("skill_id", "EQ", 7)], {"type": "CHANGE_OVERLAP"}),
+            f"{RULE}.conditions.0.value",
+            "INVALID_VALUE",
+        ),
+        (
+            config(
+                {"type": "ASSIGNMENTS_ASSESSMENT"},
+                [cond("assessment_event", "EQ", ["REJECT"])],
+                {"type": "CHANGE_OVERLAP", "parameters": {"delta": 1}},
+            ),
+            f"{RULE}.conditions.0.value",
+            "INVALID_VALUE",
+        ),
+        (
+            config(
                 {"type": "INCOME"},
                 [cond("income_sum_for_last_24_hours", "GT", 1)],
                 {

@@ -52,7 +52,6 @@ Number = Annotated[int | float, BeforeValidator(_number)]
 """A JSON number; integers stay integers so that what is read back equals what was sent."""
 
 Metadata = dict[StrictStr, list[StrictStr]]
-LocalizedText = dict[StrictStr, StrictStr]
 
 
 class Wire(BaseModel):

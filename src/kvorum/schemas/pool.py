@@ -1,4 +1,4 @@
-"""Pool request bodies, with every setting of the pool seed."""
+"""Pool request bodies, with every setting of Toloka's pool reference."""
 
 from typing import Literal
 

@@ -12,8 +12,9 @@ from pydantic import ConfigDict, Field, TypeAdapter
 from typing_extensions import TypedDict
 
 from kvorum.schemas.common import Bool, Int, Number, Str
+from kvorum.schemas.ids import ID_PATTERN
 
-PoolId = Annotated[Str, Field(pattern=r"^[0-9]{1,18}$")]
+PoolId = Annotated[Str, Field(pattern=ID_PATTERN)]
 """A pool id as the client sends it: a string of digits (checked by pydantic-core, not in Python)."""
 
 MAX_OVERLAP = 30_000

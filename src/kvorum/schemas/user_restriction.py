@@ -5,7 +5,9 @@ from pydantic import Field
 from kvorum.schemas.common import Str, UtcDateTime, Wire
 from kvorum.schemas.ids import ObjectId
 
-SCOPES = ("ALL_PROJECTS", "PROJECT", "POOL", "SYSTEM")
+REQUESTER_SCOPES = ("ALL_PROJECTS", "PROJECT", "POOL")
+"""The scopes a requester (or a quality-control rule of theirs) restricts a worker in."""
+SCOPES = (*REQUESTER_SCOPES, "SYSTEM")
 
 
 class UserRestrictionIn(Wire):

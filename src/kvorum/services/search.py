@@ -14,6 +14,7 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import Connection, Row
 
 from kvorum.schemas.common import UtcDateTime
+from kvorum.schemas.ids import parse_id
 from kvorum.services.context import Context
 from kvorum.services.errors import Problems
 from kvorum.store.search import Search
@@ -23,9 +24,10 @@ _DATETIME: TypeAdapter[datetime] = TypeAdapter(UtcDateTime)
 
 
 def numeric_id(text: str) -> int:
-    if not (text.isascii() and text.isdigit() and len(text) <= 18):
+    key = parse_id(text)
+    if key is None:
         raise ValueError("expected an id (a string of digits)")
-    return int(text)
+    return key
 
 
 def text_value(text: str) -> str:

@@ -8,6 +8,7 @@ from kvorum.schemas.worker import WorkerProfile
 from kvorum.services.accounts.requesters import account_for_token, open_account
 from kvorum.services.accounts.tokens import password_hash
 from kvorum.services.context import Context
+from kvorum.services.workforce.filters import CATEGORIES, Facts
 from kvorum.store import assignments as assignment_store
 from kvorum.store import skills as skill_store
 from kvorum.store.accounts import WORKERS
@@ -19,30 +20,22 @@ class Worker:
     name: str
     profile: dict[str, Any]
 
-    def facts(self, skills: dict[int, float]) -> dict[tuple[str, str], Any]:
+    def facts(self, skills: dict[int, float]) -> Facts:
         """Profile and skills as the filter language sees them: (category, key) -> value."""
         facts: dict[tuple[str, str], Any] = {
             ("skill", str(skill_id)): value for skill_id, value in skills.items()
         }
-        for key, value in self.profile.items():
-            if key == "date_of_birth":
-                value = int(datetime.combine(date.fromisoformat(value), time(), tzinfo=UTC).timestamp())
-            category = "computed" if key in COMPUTED_KEYS else "profile"
-            facts[(category, key)] = value
+        for category, keys in CATEGORIES.items():
+            for key in keys.keys() & self.profile.keys():
+                facts[(category, key)] = _fact(key, self.profile[key])
         return facts
 
 
-COMPUTED_KEYS = frozenset(
-    {
-        "client_type",
-        "device_category",
-        "os_family",
-        "os_version",
-        "user_agent_type",
-        "region_by_phone",
-        "region_by_ip",
-    }
-)
+def _fact(key: str, value: Any) -> Any:
+    """A stored profile value as filters compare it: a date of birth is a Unix time in seconds."""
+    if key == "date_of_birth":
+        return int(datetime.combine(date.fromisoformat(value), time(), tzinfo=UTC).timestamp())
+    return value
 
 
 def create_worker(

@@ -15,6 +15,7 @@ import orjson
 from sqlalchemy import Connection, Row
 
 from kvorum.schemas.common import format_datetime
+from kvorum.schemas.ids import parse_id
 from kvorum.services.accounts.workers import Worker
 from kvorum.services.assignments.service import hidden_inputs, worker_view
 from kvorum.services.context import Context
@@ -301,7 +302,8 @@ def _reward(pool: Row[Any], skills: dict[int, float]) -> float:
 def issue(ctx: Context, *, worker: Worker, pool_id: str) -> dict[str, Any]:
     """Issue the worker a task suite of the pool as a new ACTIVE assignment, as the worker sees it."""
     with ctx.db.write() as conn:
-        pool = pool_store.get_for_workers(conn, pool_id=int(pool_id)) if pool_id.isdigit() else None
+        key = parse_id(pool_id)
+        pool = None if key is None else pool_store.get_for_workers(conn, pool_id=key)
         if pool is None:
             raise NotFound(f"Pool {pool_id} does not exist")
         now = ctx.clock.now()

@@ -5,20 +5,17 @@ parameters; a rule's conditions compare those keys; its action says what happens
 `check_configs` validates configs against these tables; evaluating rules reads the same tables.
 """
 
-import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kvorum.schemas.user_restriction import REQUESTER_SCOPES
+from kvorum.services.conditions import COMPARABLE, IDENTITY, OneOf, ValueCheck, boolean, skill_id
 from kvorum.services.errors import Problems
-from kvorum.services.workforce.filters import COMPARABLE, IDENTITY
-
-Check = Callable[[Any], str | None]
-"""None when a value is fine, else what is expected."""
 
 
-def _int_at_least(low: int, high: int | None = None) -> Check:
+def _int_at_least(low: int, high: int | None = None) -> ValueCheck:
     def check(value: Any) -> str | None:
         ok = isinstance(value, int) and not isinstance(value, bool) and value >= low
         ok = ok and (high is None or value <= high)
@@ -58,35 +55,20 @@ def _amount(value: Any) -> str | None:
     return None if number is not None and number >= 0 else "an amount of 0 or more"
 
 
-def _one_of(*values: str) -> Check:
-    return lambda value: None if value in values else f"one of {', '.join(values)}"
-
-
-def _boolean(value: Any) -> str | None:
-    return None if isinstance(value, bool) else "true or false"
-
-
 def _string(value: Any) -> str | None:
     return None if isinstance(value, str) else "a string"
-
-
-_DIGITS = re.compile(r"[0-9]{1,18}")
-
-
-def _skill_id(value: Any) -> str | None:
-    return None if isinstance(value, str) and _DIGITS.fullmatch(value) else "a skill id (a string of digits)"
 
 
 @dataclass(frozen=True)
 class Condition:
     operators: frozenset[str]
-    value: Check
+    value: ValueCheck
 
 
 CONDITIONS: Mapping[str, Condition] = {
     "accepted_assignments_count": Condition(COMPARABLE, _count),
     "accepted_assignments_rate": Condition(COMPARABLE, _rate),
-    "assessment_event": Condition(IDENTITY, _one_of("ACCEPT", "ACCEPT_AFTER_REJECT", "REJECT")),
+    "assessment_event": Condition(IDENTITY, OneOf("ACCEPT", "ACCEPT_AFTER_REJECT", "REJECT")),
     "assignments_accepted_count": Condition(COMPARABLE, _count),
     "correct_answers_rate": Condition(COMPARABLE, _rate),
     "fail_rate": Condition(COMPARABLE, _rate),
@@ -96,12 +78,12 @@ CONDITIONS: Mapping[str, Condition] = {
     "golden_set_incorrect_answers_rate": Condition(COMPARABLE, _rate),
     "income_sum_for_last_24_hours": Condition(COMPARABLE, _amount),
     "incorrect_answers_rate": Condition(COMPARABLE, _rate),
-    "next_assignment_available": Condition(IDENTITY, _boolean),
+    "next_assignment_available": Condition(IDENTITY, boolean),
     "pending_assignments_count": Condition(COMPARABLE, _count),
-    "pool_access_revoked_reason": Condition(IDENTITY, _one_of("SKILL_CHANGE", "RESTRICTION")),
+    "pool_access_revoked_reason": Condition(IDENTITY, OneOf("SKILL_CHANGE", "RESTRICTION")),
     "rejected_assignments_count": Condition(COMPARABLE, _count),
     "rejected_assignments_rate": Condition(COMPARABLE, _rate),
-    "skill_id": Condition(IDENTITY, _skill_id),
+    "skill_id": Condition(IDENTITY, skill_id),
     "skipped_in_row_count": Condition(COMPARABLE, _count),
     "stored_results_count": Condition(COMPARABLE, _count),
     "submitted_assignments_count": Condition(COMPARABLE, _count),
@@ -116,7 +98,7 @@ CONDITIONS: Mapping[str, Condition] = {
 class Parameters:
     """Which parameters a collector or action takes; `required` ones must be present."""
 
-    checks: Mapping[str, Check] = field(default_factory=dict)
+    checks: Mapping[str, ValueCheck] = field(default_factory=dict)
     required: frozenset[str] = frozenset()
 
 
@@ -186,7 +168,7 @@ COLLECTORS: Mapping[str, Collector] = {
     ),
 }
 
-_SCOPE = _one_of("POOL", "PROJECT", "ALL_PROJECTS")
+_SCOPE = OneOf(*REQUESTER_SCOPES)
 
 
 @dataclass(frozen=True)
@@ -210,7 +192,7 @@ ACTIONS: Mapping[str, Action] = {
             {
                 "scope": _SCOPE,
                 "duration": _int_at_least(1, 1_000_000),
-                "duration_unit": _one_of("MINUTES", "HOURS", "DAYS", "PERMANENT"),
+                "duration_unit": OneOf("MINUTES", "HOURS", "DAYS", "PERMANENT"),
                 "private_comment": _string,
             },
             frozenset({"scope", "duration_unit"}),
@@ -219,20 +201,20 @@ ACTIONS: Mapping[str, Action] = {
     ),
     "SET_SKILL": Action(
         Parameters(
-            {"skill_id": _skill_id, "skill_value": _int_at_least(0, 100)},
+            {"skill_id": skill_id, "skill_value": _int_at_least(0, 100)},
             frozenset({"skill_id", "skill_value"}),
         ),
         _WORKER_LEVEL | {"TRAINING"},
     ),
     "SET_SKILL_FROM_OUTPUT_FIELD": Action(
         Parameters(
-            {"skill_id": _skill_id, "from_field": _one_of("correct_answers_rate", "incorrect_answers_rate")},
+            {"skill_id": skill_id, "from_field": OneOf("correct_answers_rate", "incorrect_answers_rate")},
             frozenset({"skill_id", "from_field"}),
         ),
         frozenset({"GOLDEN_SET", "MAJORITY_VOTE", "CAPTCHA", "ACCEPTANCE_RATE", "TRAINING"}),
     ),
     "CHANGE_OVERLAP": Action(
-        Parameters({"delta": _int_at_least(1, 30_000), "open_pool": _boolean}, frozenset({"delta"})),
+        Parameters({"delta": _int_at_least(1, 30_000), "open_pool": boolean}, frozenset({"delta"})),
         frozenset({"ASSIGNMENTS_ASSESSMENT", "USERS_ASSESSMENT"}),
     ),
     "REJECT_ALL_ASSIGNMENTS": Action(

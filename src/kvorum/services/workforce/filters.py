@@ -1,34 +1,22 @@
 """The filter language of pools (and of messages to workers): and/or trees of conditions.
 
 The tables say, per category and key, which operators a condition may use and what its value
-must be; `check_filter` walks a tree with them. Matching a worker against a filter reads the same
-tables.
+must be; `check_filter` walks a tree with them. A worker's facts are filed under the categories of
+the same tables (kvorum.services.accounts.workers.Worker.facts).
 """
 
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
+from kvorum.schemas import worker as profile
+from kvorum.schemas.ids import is_id
+from kvorum.services.conditions import COMPARABLE, IDENTITY, INCLUSION, OneOf, ValueCheck, boolean
 from kvorum.services.errors import Problems
 
-COMPARABLE = frozenset({"EQ", "NE", "GT", "GTE", "LT", "LTE"})
-IDENTITY = frozenset({"EQ", "NE"})
-INCLUSION = frozenset({"IN", "NOT_IN"})
 MAX_DEPTH = 10
 MAX_CONDITIONS = 1_000
-
-ValueCheck = Callable[[Any], str | None]
-"""None when the value is fine, else what is expected."""
-
-
-def _enum(*values: str) -> ValueCheck:
-    allowed = frozenset(values)
-    return lambda value: None if value in allowed else f"one of {', '.join(values)}"
-
-
-def _boolean(value: Any) -> str | None:
-    return None if isinstance(value, bool) else "true or false"
 
 
 def _integer(value: Any) -> str | None:
@@ -39,8 +27,8 @@ def _number(value: Any) -> str | None:
     return None if isinstance(value, int | float) and not isinstance(value, bool) else "a number"
 
 
-_COUNTRY = re.compile(r"[A-Z]{2}")
-_LANGUAGE = re.compile(r"[A-Z]{2}(-[A-Z]{2,4})?")
+_COUNTRY = re.compile(profile.COUNTRY)
+_LANGUAGE = re.compile(profile.LANGUAGE)
 
 
 def _country(value: Any) -> str | None:
@@ -53,25 +41,24 @@ def _language(value: Any) -> str | None:
     return None if ok else "an upper-case ISO 639-1 language code such as EN or ZH-HANS"
 
 
+def _literal(literal: object) -> OneOf:
+    """The check for a key whose WorkerProfile field has the Literal type `literal`."""
+    return OneOf(*get_args(literal))
+
+
 @dataclass(frozen=True)
 class Key:
     operators: frozenset[str]
     value: ValueCheck
 
 
-BOOLEAN = Key(IDENTITY, _boolean)
-DEVICE_CATEGORIES = ("PERSONAL_COMPUTER", "SMARTPHONE", "TABLET", "WEARABLE_COMPUTER")
-OS_FAMILIES = ("WINDOWS", "OS_X", "MAC_OS", "LINUX", "BSD", "ANDROID", "IOS", "BLACKBERRY")
-BROWSERS = (
-    "IE", "CHROMIUM", "CHROME", "FIREFOX", "SAFARI", "YANDEX_BROWSER", "IE_MOBILE", "CHROME_MOBILE",
-    "MOBILE_FIREFOX", "MOBILE_SAFARI",
-)  # fmt: skip
+BOOLEAN = Key(IDENTITY, boolean)
 
 PROFILE: Mapping[str, Key] = {
-    "gender": Key(IDENTITY, _enum("MALE", "FEMALE")),
+    "gender": Key(IDENTITY, _literal(profile.Gender)),
     "country": Key(IDENTITY, _country),
     "citizenship": Key(IDENTITY, _country),
-    "education": Key(IDENTITY, _enum("BASIC", "MIDDLE", "HIGH")),
+    "education": Key(IDENTITY, _literal(profile.Education)),
     "adult_allowed": BOOLEAN,
     "date_of_birth": Key(COMPARABLE, _integer),
     "city": Key(INCLUSION, _integer),
@@ -79,24 +66,24 @@ PROFILE: Mapping[str, Key] = {
     "verified": BOOLEAN,
 }
 COMPUTED: Mapping[str, Key] = {
-    "client_type": Key(IDENTITY, _enum("BROWSER", "TOLOKA_APP")),
+    "client_type": Key(IDENTITY, _literal(profile.ClientType)),
     "region_by_phone": Key(INCLUSION, _integer),
     "region_by_ip": Key(INCLUSION, _integer),
-    "device_category": Key(IDENTITY, _enum(*DEVICE_CATEGORIES)),
-    "os_family": Key(IDENTITY, _enum(*OS_FAMILIES)),
+    "device_category": Key(IDENTITY, _literal(profile.DeviceCategory)),
+    "os_family": Key(IDENTITY, _literal(profile.OsFamily)),
     "os_version": Key(COMPARABLE, _number),
     "os_version_major": Key(COMPARABLE, _integer),
     "os_version_minor": Key(COMPARABLE, _integer),
     "os_version_bugfix": Key(COMPARABLE, _integer),
-    "user_agent_type": Key(IDENTITY, _enum("BROWSER", "MOBILE_BROWSER", "OTHER")),
-    "user_agent_family": Key(IDENTITY, _enum(*BROWSERS)),
+    "user_agent_type": Key(IDENTITY, _literal(profile.UserAgentType)),
+    "user_agent_family": Key(IDENTITY, _literal(profile.UserAgentFamily)),
     "user_agent_version": Key(COMPARABLE, _number),
     "user_agent_version_major": Key(COMPARABLE, _integer),
     "user_agent_version_minor": Key(COMPARABLE, _integer),
     "user_agent_version_bugfix": Key(COMPARABLE, _integer),
 }
 CATEGORIES: Mapping[str, Mapping[str, Key]] = {"profile": PROFILE, "computed": COMPUTED}
-_SKILL_ID = re.compile(r"[0-9]{1,18}")
+"""Every key is a field of WorkerProfile of the same name, holding values of the same vocabulary."""
 
 
 def _skill_value(value: Any) -> str | None:
@@ -174,7 +161,7 @@ class _Walk:
         if "category" not in node or "key" not in node:
             return None
         if category == "skill":
-            if isinstance(key, str) and _SKILL_ID.fullmatch(key):
+            if is_id(key):
                 return SKILL
             self.problems.add(f"{path}.key", "INVALID_VALUE", "a skill condition's key is a skill id")
             return None
