@@ -1,4 +1,5 @@
-"""The Toloka wire form of the domain objects the pools, trainings and projects routes answer with.
+"""The Toloka wire form of the domain objects the pools, trainings, projects, user restrictions
+and requester routes answer with.
 
 Routes return these bodies as JSONResponse: they are exact (a pool echoes its stored settings,
 keys that do not apply are absent rather than null) and are not passed through the routes'
@@ -9,9 +10,11 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from kvorum.schemas.common import format_datetime, owner
+from kvorum.services.accounts.requesters import Requester
 from kvorum.services.pools.model import Pool
 from kvorum.services.projects.model import Project
 from kvorum.services.search import Page
+from kvorum.services.workforce.restrictions import UserRestriction
 
 Item = TypeVar("Item")
 
@@ -50,3 +53,30 @@ def project(found: Project, caller: int) -> dict[str, Any]:
         "owner": owner(found.owner_id, caller),
     }
 
+
+def user_restriction(found: UserRestriction) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": str(found.id),
+        "scope": found.scope,
+        "user_id": str(found.worker_id),
+        "created": format_datetime(found.created),
+    }
+    if found.project_id is not None:
+        body["project_id"] = str(found.project_id)
+    if found.pool_id is not None:
+        body["pool_id"] = str(found.pool_id)
+    if found.private_comment is not None:
+        body["private_comment"] = found.private_comment
+    if found.will_expire is not None:
+        body["will_expire"] = format_datetime(found.will_expire)
+    return body
+
+
+def requester(account: Requester) -> dict[str, Any]:
+    account_id = str(account.id)
+    return {
+        "id": account_id,
+        "balance": 0,
+        "public_name": {"EN": account.name},
+        "company": {"id": account_id, "superintendent_id": account_id},
+    }
