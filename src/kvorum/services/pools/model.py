@@ -26,7 +26,8 @@ class Pool:
     """The settings as stored: what the requester sent, shown back on the wire (services read `settings`)."""
     settings: PoolSettings
     project_spec: Mapping[str, Any] | None = None
-    """The project's stored body, where the pool was read together with it (workers' reads)."""
+    """The project's stored settings (its task_spec among them), where the pool was read together
+    with its project (workers' reads)."""
 
     @property
     def is_training(self) -> bool:
