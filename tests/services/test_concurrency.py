@@ -11,6 +11,8 @@ from kvorum.services.context import Context
 from kvorum.services.errors import TooManyRequests
 from kvorum.services.pools import lifecycle
 from kvorum.services.pools import service as pools
+from kvorum.services.pools.model import Pool
+from kvorum.services.pools.types import REGULAR_POOL
 from kvorum.services.projects import service as projects
 
 THREADS = 8
@@ -23,20 +25,21 @@ def caller(ctx: Context) -> int:
 
 @pytest.fixture
 def project_id(ctx: Context, caller: int) -> str:
-    return str(projects.create(ctx, caller=caller, body=ProjectIn.model_validate(project_body()))["id"])
+    return str(projects.create(ctx, caller=caller, body=ProjectIn.model_validate(project_body())).id)
 
 
 def test_concurrent_opens_make_one_operation(ctx: Context, caller: int, project_id: str) -> None:
     body = PoolIn.model_validate(pool_body(project_id))
-    pool_id = pools.create(ctx, caller=caller, kind=pools.POOL, body=body)["id"]
+    pool_id = str(pools.create(ctx, caller=caller, pool_type=REGULAR_POOL, body=body).id)
     results = race(
         lambda: lifecycle.transition(
-            ctx, caller=caller, kind=pools.POOL, pool_id=pool_id, change=lifecycle.OPEN
+            ctx, caller=caller, pool_type=REGULAR_POOL, pool_id=pool_id, change=lifecycle.OPEN
         )
     )
-    assert [type(result) for result in results if result is not None] == [dict]
-    assert results.count(None) == THREADS - 1
-    assert pools.get(ctx, caller=caller, kind=pools.POOL, pool_id=pool_id)["status"] == "OPEN"
+    done = [result for result in results if isinstance(result, lifecycle.AlreadyDone)]
+    assert [type(result) for result in results if not isinstance(result, lifecycle.AlreadyDone)] == [dict]
+    assert len(done) == THREADS - 1
+    assert pools.get(ctx, caller=caller, pool_type=REGULAR_POOL, pool_id=pool_id).status == "OPEN"
     found = operations.find(ctx, caller=caller, params={"type": "POOL.OPEN"})
     assert len(found["items"]) == 1
 
@@ -44,8 +47,8 @@ def test_concurrent_opens_make_one_operation(ctx: Context, caller: int, project_
 def test_quota_admits_exactly_the_limit_under_concurrency(ctx: Context, caller: int, project_id: str) -> None:
     ctx.settings.quota_pool_create_per_minute = 3
     body = PoolIn.model_validate(pool_body(project_id))
-    results = race(lambda: pools.create(ctx, caller=caller, kind=pools.POOL, body=body))
-    created = [result for result in results if isinstance(result, dict)]
+    results = race(lambda: pools.create(ctx, caller=caller, pool_type=REGULAR_POOL, body=body))
+    created = [result for result in results if isinstance(result, Pool)]
     refused = [result for result in results if isinstance(result, TooManyRequests)]
     assert (len(created), len(refused)) == (3, THREADS - 3)
-    assert len(pools.find(ctx, caller=caller, kind=pools.POOL, params={})["items"]) == 3
+    assert len(pools.find(ctx, caller=caller, pool_type=REGULAR_POOL, params={}).items) == 3

@@ -17,6 +17,7 @@ from kvorum.services.bulk import run as batch
 from kvorum.services.context import Context
 from kvorum.services.errors import OperationExists
 from kvorum.services.pools import service as pools
+from kvorum.services.pools.types import REGULAR_POOL
 from kvorum.services.projects import service as projects
 from kvorum.services.tasks import service as tasks
 from kvorum.store import operations as operation_store
@@ -30,8 +31,8 @@ def caller(ctx: Context) -> int:
 @pytest.fixture
 def pool_id(ctx: Context, caller: int) -> str:
     project = projects.create(ctx, caller=caller, body=ProjectIn.model_validate(project_body()))
-    body = PoolIn.model_validate(pool_body(project["id"]))
-    return str(pools.create(ctx, caller=caller, kind=pools.POOL, body=body)["id"])
+    body = PoolIn.model_validate(pool_body(str(project.id)))
+    return str(pools.create(ctx, caller=caller, pool_type=REGULAR_POOL, body=body).id)
 
 
 def body(pool_id: str, count: int) -> bytes:

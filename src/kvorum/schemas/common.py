@@ -64,12 +64,6 @@ class Wire(BaseModel):
         return self.model_dump(mode="json", exclude_none=True, by_alias=True)
 
 
-class Owner(BaseModel):
-    id: str
-    myself: bool
-    company_id: str | None = None
-
-
 def owner(requester_id: int, caller_id: int) -> dict[str, Any]:
     """The `owner` object of a requester-side resource."""
     return {"id": str(requester_id), "myself": requester_id == caller_id, "company_id": str(requester_id)}

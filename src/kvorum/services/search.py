@@ -8,7 +8,7 @@ a mistyped filter must not silently return everything.
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import Connection, Row
@@ -72,6 +72,32 @@ class SearchSpec:
     tiebreak: str = "id"
 
 
+Item = TypeVar("Item")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[Item]):
+    """One page of a search: the matching items in order, and whether more match."""
+
+    items: list[Item]
+    has_more: bool
+
+
+def fetch_page(
+    ctx: Context,
+    spec: SearchSpec,
+    params: Mapping[str, str],
+    fetch: Callable[[Connection, Search], tuple[Sequence[Row[Any]], bool]],
+    read: Callable[[Row[Any]], Item],
+) -> Page[Item]:
+    """One page of a search: the parameters parsed, the rows fetched by `fetch` in one read
+    transaction, each turned into an item by `read`."""
+    search = parse(spec, params)
+    with ctx.db.read() as conn:
+        rows, has_more = fetch(conn, search)
+    return Page([read(row) for row in rows], has_more)
+
+
 def page(
     ctx: Context,
     spec: SearchSpec,
@@ -79,12 +105,9 @@ def page(
     fetch: Callable[[Connection, Search], tuple[Sequence[Row[Any]], bool]],
     view: Callable[[Row[Any]], dict[str, Any]],
 ) -> dict[str, Any]:
-    """One page of a search as the API answers it: the parameters parsed, the rows fetched by
-    `fetch` in one read transaction, each rendered by `view`."""
-    search = parse(spec, params)
-    with ctx.db.read() as conn:
-        rows, has_more = fetch(conn, search)
-    return {"items": [view(row) for row in rows], "has_more": has_more}
+    """One page of a search as the API answers it, each row rendered by `view`."""
+    found = fetch_page(ctx, spec, params, fetch, view)
+    return {"items": found.items, "has_more": found.has_more}
 
 
 def parse(spec: SearchSpec, params: Mapping[str, str]) -> Search:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Row
 
 from kvorum.services.accounts.tokens import new_token, token_hash
 from kvorum.services.context import Context
@@ -12,40 +12,43 @@ from kvorum.store import accounts as store
 from kvorum.store.accounts import REQUESTERS, Accounts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Requester:
     id: int
     name: str
 
 
-def open_account(ctx: Context, kind: Accounts, *, name: str, **values: Any) -> tuple[int, str]:
-    """Create an account of `kind` and its first API token; (account id, token)."""
+def open_account(ctx: Context, accounts: Accounts, *, name: str, **values: Any) -> tuple[int, str]:
+    """Create a requester or worker account (`accounts` says which) and its first API token;
+    (account id, token)."""
     name = name.strip()
     if not name:
         raise Conflict("An account name must not be blank")
     token = new_token()
     with ctx.db.write() as conn:
-        if store.by_name(conn, kind, name=name) is not None:
+        if store.by_name(conn, accounts, name=name) is not None:
             raise Conflict(f"An account named {name!r} already exists")
         now = ctx.clock.now()
-        account_id = store.insert_account(conn, kind, name=name, now=now, **values)
-        store.insert_token(conn, kind, account_id=account_id, token_hash=token_hash(token), now=now)
+        account_id = store.insert_account(conn, accounts, name=name, now=now, **values)
+        store.insert_token(conn, accounts, account_id=account_id, token_hash=token_hash(token), now=now)
     return account_id, token
 
 
-def issue_token(ctx: Context, kind: Accounts, *, name: str) -> str:
+def issue_token(ctx: Context, accounts: Accounts, *, name: str) -> str:
     """Another API token for an existing account; earlier tokens stay valid."""
     token = new_token()
     with ctx.db.write() as conn:
-        row = store.by_name(conn, kind, name=name)
+        row = store.by_name(conn, accounts, name=name)
         if row is None:
             raise NotFound(f"No account named {name!r}")
-        store.insert_token(conn, kind, account_id=row.id, token_hash=token_hash(token), now=ctx.clock.now())
+        store.insert_token(
+            conn, accounts, account_id=row.id, token_hash=token_hash(token), now=ctx.clock.now()
+        )
     return token
 
 
-def account_for_token(conn: Connection, kind: Accounts, token: str) -> Any:
-    row = store.by_token(conn, kind, token_hash=token_hash(token))
+def account_for_token(conn: Connection, accounts: Accounts, token: str) -> Row[Any]:
+    row = store.by_token(conn, accounts, token_hash=token_hash(token))
     if row is None:
         raise AuthenticationFailed("The API token is not valid")
     return row
@@ -61,14 +64,3 @@ def authenticate(ctx: Context, *, token: str) -> Requester:
     with ctx.db.read() as conn:
         row = account_for_token(conn, REQUESTERS, token)
     return Requester(row.id, row.name)
-
-
-def requester_view(requester: Requester) -> dict[str, Any]:
-    """The `GET /v1/requester` body."""
-    account_id = str(requester.id)
-    return {
-        "id": account_id,
-        "balance": 0,
-        "public_name": {"EN": requester.name},
-        "company": {"id": account_id, "superintendent_id": account_id},
-    }

@@ -6,15 +6,19 @@ work is done.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row
+from sqlalchemy import Connection
 
+from kvorum.schemas.common import format_datetime
 from kvorum.services import operations
 from kvorum.services.context import Context
 from kvorum.services.errors import Conflict
-from kvorum.services.pools.service import POOL, TRAINING, Kind, load
+from kvorum.services.pools.model import Pool
+from kvorum.services.pools.service import load
+from kvorum.services.pools.settings import REGULAR
+from kvorum.services.pools.types import REGULAR_POOL, TRAINING_POOL, PoolType, type_of
 from kvorum.store import assignments as assignment_store
 from kvorum.store import pools as store
 
@@ -39,48 +43,61 @@ CLOSE_FOR_UPDATE = Transition(
 ARCHIVE = Transition("archive", "ARCHIVE", ("CLOSED",), ("ARCHIVED",), "ARCHIVED")
 
 
+@dataclass(frozen=True, slots=True)
+class AlreadyDone:
+    """The pool already is where the action leads (a repeated or a concurrent request): HTTP 204."""
+
+    status: str
+
+
+def _requiring(conn: Connection, training: Pool) -> list[Pool]:
+    """The project's pools, not archived, whose quality_control.training_requirement names the training."""
+    pools = map(Pool.from_row, store.of_project(conn, project_id=training.project_id))
+    return [
+        pool
+        for pool in pools
+        if pool.type == REGULAR
+        and pool.status != "ARCHIVED"
+        and (requirement := pool.settings.quality_control.training_requirement) is not None
+        and requirement.training_id == training.id
+    ]
+
+
 def _blockers(
-    conn: Connection, row: Row[Any], kind: Kind, transition: Transition, now: datetime
+    conn: Connection, pool: Pool, pool_type: PoolType, transition: Transition, now: datetime
 ) -> str | None:
     """Why this transition cannot happen now, if it cannot."""
-    if row.status not in transition.from_statuses:
+    if pool.status not in transition.from_statuses:
         needed = " or ".join(transition.from_statuses)
-        return f"{kind.noun} {row.id} is {row.status}; {transition.action} needs {needed}"
-    if transition is OPEN and kind is POOL and datetime.fromisoformat(row.spec["will_expire"]) <= now:
-        return f"Pool {row.id} expired at {row.spec['will_expire']}; set a later will_expire to open it"
-    if transition is ARCHIVE and kind is TRAINING:
-        users = [
-            str(pool.id)
-            for pool in store.of_project(conn, project_id=row.project_id)
-            if pool.kind == POOL.name
-            and pool.status != "ARCHIVED"
-            and (pool.spec.get("quality_control") or {})
-            .get("training_requirement", {})
-            .get("training_pool_id")
-            == str(row.id)
-        ]
+        return f"{pool_type.noun} {pool.id} is {pool.status}; {transition.action} needs {needed}"
+    expires = pool.settings.will_expire
+    if transition is OPEN and pool_type is REGULAR_POOL and expires is not None and expires <= now:
+        return f"Pool {pool.id} expired at {format_datetime(expires)}; set a later will_expire to open it"
+    if transition is ARCHIVE and pool_type is TRAINING_POOL:
+        users = ", ".join(str(user.id) for user in _requiring(conn, pool))
         if users:
-            return f"Training {row.id} is required by pools that are not archived: {', '.join(users)}"
+            return f"Training {pool.id} is required by pools that are not archived: {users}"
     return None
 
 
 def transition(
-    ctx: Context, *, caller: int, kind: Kind, pool_id: str, change: Transition
-) -> dict[str, Any] | None:
-    """Apply a lifecycle action; None when the pool is already where the action leads (HTTP 204)."""
+    ctx: Context, *, caller: int, pool_type: PoolType, pool_id: str, change: Transition
+) -> dict[str, Any] | AlreadyDone:
+    """Apply a lifecycle action: the finished operation, or AlreadyDone."""
     with ctx.db.write() as conn:
-        row = load(conn, caller=caller, kind=kind, pool_id=pool_id)
-        return apply(ctx, conn, caller=caller, kind=kind, row=row, change=change)
+        pool = load(conn, caller=caller, pool_type=pool_type, pool_id=pool_id)
+        return apply(ctx, conn, caller=caller, pool=pool, change=change)
 
 
 def apply(
-    ctx: Context, conn: Connection, *, caller: int, kind: Kind, row: Row[Any], change: Transition
-) -> dict[str, Any] | None:
+    ctx: Context, conn: Connection, *, caller: int, pool: Pool, change: Transition
+) -> dict[str, Any] | AlreadyDone:
     """`transition` inside the caller's transaction, for actions that open pools as a side effect."""
-    if row.status in change.done_statuses:
-        return None
+    if pool.status in change.done_statuses:
+        return AlreadyDone(pool.status)
+    pool_type = type_of(pool)
     now = ctx.clock.now()
-    reason = _blockers(conn, row, kind, change, now)
+    reason = _blockers(conn, pool, pool_type, change, now)
     if reason is not None:
         raise Conflict(reason)
     values: dict[str, Any] = {"status": change.to_status}
@@ -88,17 +105,17 @@ def apply(
         values["last_started"] = now
     if change.close_reason is not None:
         values.update(last_stopped=now, last_close_reason=change.close_reason)
-    if not store.change_status(conn, pool_id=row.id, from_statuses=change.from_statuses, values=values):
-        current = load(conn, caller=caller, kind=kind, pool_id=row.id)
+    if not store.change_status(conn, pool_id=pool.id, from_statuses=change.from_statuses, values=values):
+        current = load(conn, caller=caller, pool_type=pool_type, pool_id=pool.id)
         if current.status in change.done_statuses:
-            return None  # a concurrent request did the same
-        raise Conflict(f"{kind.noun} {row.id} became {current.status} meanwhile")
+            return AlreadyDone(current.status)  # a concurrent request did the same
+        raise Conflict(f"{pool_type.noun} {pool.id} became {current.status} meanwhile")
     return operations.record_finished(
         ctx,
         conn,
         owner_id=caller,
-        type=f"{kind.operation_prefix}.{change.operation}",
-        parameters={kind.id_key: str(row.id)},
+        type=f"{pool_type.operation_prefix}.{change.operation}",
+        parameters={pool_type.id_key: str(pool.id)},
     )
 
 
@@ -106,12 +123,10 @@ def open_pools(ctx: Context, conn: Connection, caller: int, pool_ids: set[int]) 
     """Open the closed pools that received objects; each attempt is a POOL_OPEN log item."""
     entries = []
     for pool_id in sorted(pool_ids):
-        row = store.get(conn, owner_id=caller, pool_id=pool_id)
-        assert row is not None
-        kind = TRAINING if row.kind == TRAINING.name else POOL
+        pool = load(conn, caller=caller, pool_type=None, pool_id=pool_id)
         entry: dict[str, Any] = {"type": "POOL_OPEN", "input": {"pool_id": str(pool_id)}}
         try:
-            apply(ctx, conn, caller=caller, kind=kind, row=row, change=OPEN)
+            apply(ctx, conn, caller=caller, pool=pool, change=OPEN)
             entries.append({**entry, "success": True, "output": {}})
         except Conflict as exc:
             entries.append({**entry, "success": False, "output": {"code": exc.code, "message": exc.message}})
@@ -126,35 +141,37 @@ def close_due(ctx: Context) -> int:
     """
     now = ctx.clock.now()
     with ctx.db.read() as conn:
-        due = [row.id for row in store.open_pools(conn) if _close_reason(conn, row, now)]
+        due = [
+            pool.id for pool in map(Pool.from_row, store.open_pools(conn)) if _close_reason(conn, pool, now)
+        ]
     if not due:
         return 0
     closed = 0
     with ctx.db.write() as conn:
         for pool_id in due:
             row = store.get_any(conn, pool_id=pool_id)
-            reason = None if row is None or row.status != "OPEN" else _close_reason(conn, row, now)
+            pool = None if row is None else Pool.from_row(row)
+            reason = None if pool is None or pool.status != "OPEN" else _close_reason(conn, pool, now)
             if reason is not None:
                 values = {"status": "CLOSED", "last_stopped": now, "last_close_reason": reason}
                 closed += store.change_status(conn, pool_id=pool_id, from_statuses=("OPEN",), values=values)
     return closed
 
 
-def _close_reason(conn: Connection, pool: Row[Any], now: datetime) -> str | None:
+def _close_reason(conn: Connection, pool: Pool, now: datetime) -> str | None:
     """EXPIRED, COMPLETED, or None while the pool should stay open; checked again under the write lock."""
-    expires = pool.spec.get("will_expire")
-    if expires is not None and datetime.fromisoformat(expires) <= now:
+    expires = pool.settings.will_expire
+    if expires is not None and expires <= now:
         return "EXPIRED"
-    if pool.kind == POOL.name and _complete(conn, pool, now):
+    if pool.type == REGULAR and _complete(conn, pool, now):
         return "COMPLETED"
     return None
 
 
-def _complete(conn: Connection, pool: Row[Any], now: datetime) -> bool:
+def _complete(conn: Connection, pool: Pool, now: datetime) -> bool:
     if assignment_store.pool_has_work(conn, pool_id=pool.id) or not assignment_store.has_tasks(
         conn, pool_id=pool.id
     ):
         return False
-    delay = timedelta(seconds=pool.spec.get("auto_close_after_complete_delay_seconds") or 0)
     finished = assignment_store.last_submitted(conn, pool_id=pool.id) or pool.last_started
-    return finished is None or finished + delay <= now
+    return finished is None or finished + pool.settings.auto_close_delay <= now

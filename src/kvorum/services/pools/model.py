@@ -22,11 +22,12 @@ class Pool:
     last_started: datetime | None
     last_stopped: datetime | None
     last_close_reason: str | None
-    spec: Mapping[str, Any]
-    """The settings as stored: what the requester sent, shown back on the wire."""
+    stored_settings: Mapping[str, Any]
+    """The settings as stored: what the requester sent, shown back on the wire (services read `settings`)."""
     settings: PoolSettings
     project_spec: Mapping[str, Any] | None = None
-    """The project's stored body, where the pool was read together with it (workers' reads)."""
+    """The project's stored settings (its task_spec among them), where the pool was read together
+    with its project (workers' reads)."""
 
     @property
     def is_training(self) -> bool:
@@ -45,7 +46,7 @@ class Pool:
             last_started=row.last_started,
             last_stopped=row.last_stopped,
             last_close_reason=row.last_close_reason,
-            spec=row.spec,
+            stored_settings=row.spec,
             settings=PoolSettings.parse(row.spec, row.kind),
             project_spec=mapping.get("project_spec"),
         )

@@ -2,15 +2,16 @@
 
 from typing import Any
 
-from sqlalchemy import Connection, Row
+from sqlalchemy import Connection
 
-from kvorum.schemas.common import format_datetime, owner
 from kvorum.schemas.ids import parse_id
 from kvorum.schemas.project import ProjectIn
 from kvorum.services import operations, quotas
 from kvorum.services import search as search_rules
 from kvorum.services.context import Context
 from kvorum.services.errors import Conflict, NotFound, Problems
+from kvorum.services.pools.model import Pool
+from kvorum.services.projects.model import Project
 from kvorum.services.quality.config import check_quality_control
 from kvorum.store import pools as pool_store
 from kvorum.store import projects as store
@@ -24,23 +25,13 @@ SEARCH = search_rules.SearchSpec(
 )
 
 
-def view(row: Row[Any], caller: int) -> dict[str, Any]:
-    return {
-        **row.spec,
-        "id": str(row.id),
-        "status": row.status,
-        "created": format_datetime(row.created),
-        "owner": owner(row.owner_id, caller),
-    }
-
-
-def load(conn: Connection, *, caller: int, project_id: str | int, lock: bool = False) -> Row[Any]:
+def load(conn: Connection, *, caller: int, project_id: str | int, lock: bool = False) -> Project:
     """The caller's project, or DOES_NOT_EXIST (another requester's project does not exist for them)."""
     key = parse_id(project_id)
     row = None if key is None else store.get(conn, owner_id=caller, project_id=key, lock=lock)
     if row is None:
         raise NotFound(f"Project {project_id} does not exist")
-    return row
+    return Project.from_row(row)
 
 
 def _check(conn: Connection, caller: int, body: ProjectIn, project_id: int | None) -> None:
@@ -52,60 +43,58 @@ def _check(conn: Connection, caller: int, body: ProjectIn, project_id: int | Non
     problems.raise_if_any()
 
 
-def create(ctx: Context, *, caller: int, body: ProjectIn) -> dict[str, Any]:
+def create(ctx: Context, *, caller: int, body: ProjectIn) -> Project:
     with ctx.db.write() as conn:
         quotas.charge(ctx, conn, requester_id=caller, action="project_create")
         _check(conn, caller, body, None)
         project_id = store.insert_project(conn, owner_id=caller, spec=body.stored(), now=ctx.clock.now())
-        return view(load(conn, caller=caller, project_id=project_id), caller)
+        return load(conn, caller=caller, project_id=project_id)
 
 
-def get(ctx: Context, *, caller: int, project_id: str) -> dict[str, Any]:
+def get(ctx: Context, *, caller: int, project_id: str) -> Project:
     with ctx.db.read() as conn:
-        return view(load(conn, caller=caller, project_id=project_id), caller)
+        return load(conn, caller=caller, project_id=project_id)
 
 
-def find(ctx: Context, *, caller: int, params: dict[str, str]) -> dict[str, Any]:
-    return search_rules.page(
+def find(ctx: Context, *, caller: int, params: dict[str, str]) -> search_rules.Page[Project]:
+    return search_rules.fetch_page(
         ctx,
         SEARCH,
         params,
         lambda conn, search: store.find(conn, owner_id=caller, search=search),
-        lambda row: view(row, caller),
+        Project.from_row,
     )
 
 
-def update(ctx: Context, *, caller: int, project_id: str, body: ProjectIn) -> dict[str, Any]:
+def update(ctx: Context, *, caller: int, project_id: str, body: ProjectIn) -> Project:
     with ctx.db.write() as conn:
-        row = load(conn, caller=caller, project_id=project_id, lock=True)
-        if row.status == "ARCHIVED":
+        project = load(conn, caller=caller, project_id=project_id, lock=True)
+        if project.status == "ARCHIVED":
             raise Conflict(f"Project {project_id} is archived and cannot be changed")
-        _check(conn, caller, body, row.id)
-        store.replace_spec(conn, project_id=row.id, spec=body.stored())
-        return view(load(conn, caller=caller, project_id=row.id), caller)
+        _check(conn, caller, body, project.id)
+        store.replace_spec(conn, project_id=project.id, spec=body.stored())
+        return load(conn, caller=caller, project_id=project.id)
 
 
 def archive(ctx: Context, *, caller: int, project_id: str) -> dict[str, Any]:
-    """Archive a project whose pools and trainings are all archived."""
+    """Archive a project whose pools and trainings are all archived; the finished PROJECT.ARCHIVE
+    operation."""
     with ctx.db.write() as conn:
-        row = load(conn, caller=caller, project_id=project_id, lock=True)
-        live = [
-            str(pool.id)
-            for pool in pool_store.of_project(conn, project_id=row.id)
-            if pool.status != "ARCHIVED"
-        ]
+        project = load(conn, caller=caller, project_id=project_id, lock=True)
+        pools = map(Pool.from_row, pool_store.of_project(conn, project_id=project.id))
+        live = [str(pool.id) for pool in pools if pool.status != "ARCHIVED"]
         if live:
             raise Conflict(
                 f"Archive the project's pools and trainings first: {', '.join(live)} are not archived",
                 {"pool_ids": live},
             )
-        store.set_status(conn, project_id=row.id, status="ARCHIVED")
+        store.set_status(conn, project_id=project.id, status="ARCHIVED")
         return operations.record_finished(
-            ctx, conn, owner_id=caller, type="PROJECT.ARCHIVE", parameters={"project_id": str(row.id)}
+            ctx, conn, owner_id=caller, type="PROJECT.ARCHIVE", parameters={"project_id": str(project.id)}
         )
 
 
-def require_active(conn: Connection, *, caller: int, project_id: str, path: str) -> Row[Any]:
+def require_active(conn: Connection, *, caller: int, project_id: str, path: str) -> Project:
     """The project a pool or training is created in: it must exist, be the caller's and be active."""
     row = store.get(conn, owner_id=caller, project_id=int(project_id))
     if row is None:
@@ -115,4 +104,4 @@ def require_active(conn: Connection, *, caller: int, project_id: str, path: str)
     assert row is not None
     if row.status == "ARCHIVED":
         raise Conflict(f"Project {project_id} is archived")
-    return row
+    return Project.from_row(row)

@@ -1,8 +1,9 @@
 """User restrictions: a requester keeps a worker out of a pool, a project or all their projects,
 for a while or until the restriction is deleted. Issuing checks them (issuing.unavailable)."""
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Row
 
@@ -34,11 +35,61 @@ TARGETS = {"PROJECT": "project_id", "POOL": "pool_id"}
 """The id field each scope names; ALL_PROJECTS names none."""
 
 
-def keeps_out(conn: Connection, *, worker_id: int, pool: Row[Any], now: datetime) -> str | None:
+@dataclass(frozen=True, slots=True)
+class UserRestriction:
+    id: int
+    scope: str
+    """ALL_PROJECTS, PROJECT, POOL (or SYSTEM)."""
+    worker_id: int
+    project_id: int | None
+    """Of a PROJECT restriction."""
+    pool_id: int | None
+    """Of a POOL restriction."""
+    private_comment: str | None
+    will_expire: datetime | None
+    """None: in force until deleted."""
+    created: datetime
+
+    @classmethod
+    def from_row(cls, row: Row[Any]) -> "UserRestriction":
+        return cls(
+            id=row.id,
+            scope=row.scope,
+            worker_id=row.worker_id,
+            project_id=row.project_id,
+            pool_id=row.pool_id,
+            private_comment=row.private_comment,
+            will_expire=row.will_expire,
+            created=row.created,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PutResult:
+    restriction: UserRestriction
+    new: bool
+    """False when it replaced the worker's restriction on the same target."""
+
+
+class RestrictedPlace(Protocol):
+    """What a restriction check needs of a pool: the pool, its project and its requester."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def project_id(self) -> int: ...
+
+    @property
+    def owner_id(self) -> int: ...
+
+
+def keeps_out(conn: Connection, *, worker_id: int, pool: RestrictedPlace, now: datetime) -> str | None:
     """Why a restriction in force keeps the worker out of the pool; None when none does."""
-    restriction = store.blocking(conn, worker_id=worker_id, pool=pool, now=now)
-    if restriction is None:
+    row = store.blocking(conn, worker_id=worker_id, pool=pool, now=now)
+    if row is None:
         return None
+    restriction = UserRestriction.from_row(row)
     until = "" if restriction.will_expire is None else f" until {format_datetime(restriction.will_expire)}"
     return f"you are restricted from {RESTRICTED[restriction.scope]}{until}"
 
@@ -46,24 +97,8 @@ def keeps_out(conn: Connection, *, worker_id: int, pool: Row[Any], now: datetime
 RESTRICTED = {"POOL": "this pool", "PROJECT": "this project", "ALL_PROJECTS": "this requester's projects"}
 
 
-def view(row: Row[Any]) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "id": str(row.id),
-        "scope": row.scope,
-        "user_id": str(row.worker_id),
-        "created": format_datetime(row.created),
-    }
-    if row.scope in TARGETS:
-        body[TARGETS[row.scope]] = str(row.target_id)
-    if row.private_comment is not None:
-        body["private_comment"] = row.private_comment
-    if row.will_expire is not None:
-        body["will_expire"] = format_datetime(row.will_expire)
-    return body
-
-
-def put(ctx: Context, *, caller: int, body: UserRestrictionIn) -> tuple[dict[str, Any], bool]:
-    """Set a restriction, replacing the worker's restriction on the same target; (it, whether new)."""
+def put(ctx: Context, *, caller: int, body: UserRestrictionIn) -> PutResult:
+    """Set a restriction, replacing the worker's restriction on the same target."""
     if body.scope == "SYSTEM":
         raise AccessDenied("SYSTEM restrictions are set by the platform", code="SYSTEM_SCOPE_MODIFICATION")
     problems = Problems()
@@ -106,7 +141,7 @@ def put(ctx: Context, *, caller: int, body: UserRestrictionIn) -> tuple[dict[str
         )
         row = store.get(conn, owner_id=caller, restriction_id=restriction_id)
     assert row is not None
-    return view(row), new
+    return PutResult(UserRestriction.from_row(row), new)
 
 
 def _id(restriction_id: str) -> int:
@@ -116,17 +151,21 @@ def _id(restriction_id: str) -> int:
     return key
 
 
-def get(ctx: Context, *, caller: int, restriction_id: str) -> dict[str, Any]:
+def get(ctx: Context, *, caller: int, restriction_id: str) -> UserRestriction:
     with ctx.db.read() as conn:
         row = store.get(conn, owner_id=caller, restriction_id=_id(restriction_id))
     if row is None:
         raise NotFound(f"User restriction {restriction_id} does not exist")
-    return view(row)
+    return UserRestriction.from_row(row)
 
 
-def find(ctx: Context, *, caller: int, params: dict[str, str]) -> dict[str, Any]:
-    return search_rules.page(
-        ctx, SEARCH, params, lambda conn, search: store.find(conn, owner_id=caller, search=search), view
+def find(ctx: Context, *, caller: int, params: dict[str, str]) -> search_rules.Page[UserRestriction]:
+    return search_rules.fetch_page(
+        ctx,
+        SEARCH,
+        params,
+        lambda conn, search: store.find(conn, owner_id=caller, search=search),
+        UserRestriction.from_row,
     )
 
 
