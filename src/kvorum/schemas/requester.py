@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel
 
-from kvorum.schemas.common import LocalizedText, Number
+from kvorum.schemas.common import Number
 
 
 class Company(BaseModel):
@@ -15,5 +15,6 @@ class RequesterOut(BaseModel):
 
     id: str
     balance: Number
-    public_name: LocalizedText
+    public_name: dict[str, str]
+    """Per language code, as Toloka localizes names."""
     company: Company
