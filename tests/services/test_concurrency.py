@@ -34,11 +34,11 @@ def test_concurrent_opens_make_one_operation(ctx: Context, caller: int, project_
             ctx, caller=caller, kind=pools.POOL, pool_id=pool_id, change=lifecycle.OPEN
         )
     )
-    assert [type(result) for result in results if result is not None] == [dict]
+    assert [type(result) for result in results if result is not None] == [operations.Operation]
     assert results.count(None) == THREADS - 1
     assert pools.get(ctx, caller=caller, kind=pools.POOL, pool_id=pool_id)["status"] == "OPEN"
     found = operations.find(ctx, caller=caller, params={"type": "POOL.OPEN"})
-    assert len(found["items"]) == 1
+    assert len(found.items) == 1
 
 
 def test_quota_admits_exactly_the_limit_under_concurrency(ctx: Context, caller: int, project_id: str) -> None:

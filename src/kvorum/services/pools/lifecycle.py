@@ -66,7 +66,7 @@ def _blockers(
 
 def transition(
     ctx: Context, *, caller: int, kind: Kind, pool_id: str, change: Transition
-) -> dict[str, Any] | None:
+) -> operations.Operation | None:
     """Apply a lifecycle action; None when the pool is already where the action leads (HTTP 204)."""
     with ctx.db.write() as conn:
         row = load(conn, caller=caller, kind=kind, pool_id=pool_id)
@@ -75,7 +75,7 @@ def transition(
 
 def apply(
     ctx: Context, conn: Connection, *, caller: int, kind: Kind, row: Row[Any], change: Transition
-) -> dict[str, Any] | None:
+) -> operations.Operation | None:
     """`transition` inside the caller's transaction, for actions that open pools as a side effect."""
     if row.status in change.done_statuses:
         return None

@@ -150,7 +150,7 @@ def patch(ctx: Context, *, caller: int, pool_id: str, body: PoolPatch) -> dict[s
         return view(load(conn, caller=caller, kind=POOL, pool_id=row.id), caller, with_type=True)
 
 
-def clone(ctx: Context, *, caller: int, kind: Kind, pool_id: str) -> dict[str, Any]:
+def clone(ctx: Context, *, caller: int, kind: Kind, pool_id: str) -> operations.Operation:
     """Copy the settings into a new closed pool; collector uuids are shared, as in Toloka."""
     with ctx.db.write() as conn:
         row = load(conn, caller=caller, kind=kind, pool_id=pool_id)

@@ -85,7 +85,7 @@ def update(ctx: Context, *, caller: int, project_id: str, body: ProjectIn) -> di
         return view(load(conn, caller=caller, project_id=row.id), caller)
 
 
-def archive(ctx: Context, *, caller: int, project_id: str) -> dict[str, Any]:
+def archive(ctx: Context, *, caller: int, project_id: str) -> operations.Operation:
     """Archive a project whose pools and trainings are all archived."""
     with ctx.db.write() as conn:
         row = load(conn, caller=caller, project_id=project_id, lock=True)
