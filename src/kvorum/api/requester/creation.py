@@ -40,7 +40,7 @@ def created_doc(answer: object) -> dict[int | str, dict[str, Any]]:
 
 
 async def create(
-    request: Request, ctx: Context, caller: Requester, query: CreateQuery, bulk_type: BulkType[Any, Any]
+    request: Request, ctx: Context, caller: Requester, query: CreateQuery, bulk_type: BulkType[Any]
 ) -> Response:
     """202 with the operation (async_mode), or 201 with the created objects."""
     raw = await request.body()

@@ -3,7 +3,7 @@
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import TypeAdapter
 from sqlalchemy import Connection
@@ -13,20 +13,12 @@ from kvorum.services.bulk.params import CreateParams
 from kvorum.services.tasks.targets import TargetPool
 from kvorum.services.tasks.values import Errors
 
-
-class Stored(Protocol):
-    @property
-    def id(self) -> str: ...
-
-
 New = TypeVar("New")
 """An object that passed its checks, not yet written."""
-Created = TypeVar("Created", bound=Stored)
-"""An object as written, with its id."""
 
 
 @dataclass(frozen=True)
-class BulkType(Generic[New, Created]):
+class BulkType(Generic[New]):
     noun: str
     operation_type: str
     """The type of its operations, by which a stored operation finds its bulk type again."""
@@ -41,8 +33,10 @@ class BulkType(Generic[New, Created]):
     """What one valid input costs of the creation quota."""
     prepare: Callable[[Mapping[str, Any], TargetPool, CreateParams, Errors], New | None]
     """The checked object, or None with every problem recorded in the errors."""
-    persist: Callable[[Connection, Sequence[New], datetime], list[Created]]
-    """Give the objects ids and write them; answers them in the order given."""
-    render: Callable[[Created], RenderedJson]
+    persist: Callable[[Connection, Sequence[New], datetime], list[str]]
+    """Give the objects ids and write them at the given time; answers the ids in the order given."""
+    render: Callable[[New, str, datetime], RenderedJson]
+    """The wire form of a written object, from its id and creation time: sync mode's answer.
+    Only sync mode renders, so an async batch builds nothing more per object once written."""
     sync_limit: int = 5_000
     async_limit: int = 100_000

@@ -6,14 +6,14 @@ from typing import Any, Generic
 import orjson
 from pydantic import ValidationError
 
-from kvorum.services.bulk.bulk_type import BulkType, Created, New
+from kvorum.services.bulk.bulk_type import BulkType, New
 from kvorum.services.errors import ValidationFailed, validation_payload
 from kvorum.services.tasks.targets import TargetPool
 from kvorum.services.tasks.values import Errors
 
 
 @dataclass(slots=True)
-class Item(Generic[New, Created]):
+class Item(Generic[New]):
     """One input object: as sent, then either checked and written, or with its errors."""
 
     sent: Any
@@ -21,19 +21,20 @@ class Item(Generic[New, Created]):
     errors: Errors = field(default_factory=dict)
     pool: TargetPool | None = None
     new: New | None = None
-    created: Created | None = None
+    id: str | None = None
+    """Once written."""
 
 
 @dataclass(frozen=True)
-class Parsed(Generic[New, Created]):
-    items: list[Item[New, Created]]
+class Parsed(Generic[New]):
+    items: list[Item[New]]
     single: bool
     """The body was one object, not an array."""
     units: int
     """What the valid items cost of the creation quota."""
 
 
-def parse(bulk_type: BulkType[New, Created], raw: bytes, *, limit: int) -> Parsed[New, Created]:
+def parse(bulk_type: BulkType[New], raw: bytes, *, limit: int) -> Parsed[New]:
     """Raw body -> items with their shape errors; a body that is not an object or array is refused."""
     start = raw.lstrip()[:1]
     if start not in (b"{", b"["):
@@ -45,7 +46,7 @@ def parse(bulk_type: BulkType[New, Created], raw: bytes, *, limit: int) -> Parse
         message = f"Send a {bulk_type.noun} object or an array of them"
         raise ValidationFailed(message, _body_error("OBJECT_EXPECTED", message))
     single = start == b"{"
-    items: list[Item[New, Created]]
+    items: list[Item[New]]
     try:
         if single:
             items = [Item(sent=bulk_type.one.validate_json(raw))]
@@ -69,14 +70,14 @@ def _body_error(code: str, message: str) -> Errors:
     return {"body": {"code": code, "message": message}}
 
 
-def _parse_slowly(bulk_type: BulkType[New, Created], raw: bytes, single: bool) -> list[Item[New, Created]]:
+def _parse_slowly(bulk_type: BulkType[New], raw: bytes, single: bool) -> list[Item[New]]:
     """Per-item validation, to tell valid items from invalid ones when the fast path failed."""
     try:
         values = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         message = f"The request body is not valid JSON: {exc}"
         raise ValidationFailed(message, _body_error("JSON_EXPECTED", message)) from None
-    items: list[Item[New, Created]] = []
+    items: list[Item[New]] = []
     for value in [values] if single else values:
         try:
             items.append(Item(sent=bulk_type.one.validate_python(value)))

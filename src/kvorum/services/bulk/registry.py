@@ -11,6 +11,6 @@ from kvorum.services.bulk.bulk_type import BulkType
 from kvorum.services.tasks import service as tasks
 from kvorum.services.tasks import suites
 
-BULK_TYPES: Mapping[str, BulkType[Any, Any]] = {
+BULK_TYPES: Mapping[str, BulkType[Any]] = {
     bulk_type.operation_type: bulk_type for bulk_type in (tasks.BATCH_CREATE, suites.BATCH_CREATE)
 }

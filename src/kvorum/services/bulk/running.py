@@ -12,7 +12,7 @@ its final status in one transaction, guarded by its claim, so it happens exactly
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Generic
 
 import orjson
@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 
 from kvorum.schemas.rendered import RenderedJson
 from kvorum.services import operations, quotas
-from kvorum.services.bulk.bulk_type import BulkType, Created, New
+from kvorum.services.bulk.bulk_type import BulkType, New
 from kvorum.services.bulk.params import CreateParams
 from kvorum.services.bulk.parsing import Item, Parsed, parse
 from kvorum.services.bulk.registry import BULK_TYPES
@@ -34,11 +34,14 @@ log = logging.getLogger("kvorum.operations")
 
 
 @dataclass
-class Outcome(Generic[New, Created]):
-    """What a batch did: its items, whether it was written, and the pools it opened."""
+class Outcome(Generic[New]):
+    """What a batch did: its items, whether it was written and when, and the pools it opened."""
 
-    items: list[Item[New, Created]]
+    items: list[Item[New]]
     written: bool
+    """False when the batch was rejected and nothing was written."""
+    at: datetime
+    """When it ran: the creation time of what it wrote."""
     pool_openings: list[dict[str, Any]] = field(default_factory=list)
     """POOL_OPEN log items."""
 
@@ -63,13 +66,13 @@ def run_batch(
     conn: Connection,
     *,
     caller: int,
-    bulk_type: BulkType[New, Created],
-    items: list[Item[New, Created]],
+    bulk_type: BulkType[New],
+    items: list[Item[New]],
     params: CreateParams,
-) -> Outcome[New, Created]:
+) -> Outcome[New]:
     """Check items against their pools and projects; write the valid ones unless the batch is rejected."""
     targets = TargetPools(conn, caller)
-    valid: list[Item[New, Created]] = []
+    valid: list[Item[New]] = []
     ready: list[New] = []
     for item in items:
         if item.errors:
@@ -82,13 +85,12 @@ def run_batch(
         if item.new is not None:
             valid.append(item)
             ready.append(item.new)
-    outcome = Outcome(
-        items=items, written=params.skip_invalid_items or not any(item.errors for item in items)
-    )
-    if not outcome.written or not valid:
+    written = params.skip_invalid_items or len(valid) == len(items)
+    outcome = Outcome(items=items, written=written, at=ctx.clock.now())
+    if not written or not valid:
         return outcome
-    for item, created in zip(valid, bulk_type.persist(conn, ready, ctx.clock.now()), strict=True):
-        item.created = created
+    for item, new_id in zip(valid, bulk_type.persist(conn, ready, outcome.at), strict=True):
+        item.id = new_id
     if params.open_pool:
         outcome.pool_openings = lifecycle.open_pools(
             ctx, conn, caller, {item.pool.id for item in valid if item.pool is not None}
@@ -96,17 +98,17 @@ def run_batch(
     return outcome
 
 
-def log_items(bulk_type: BulkType[New, Created], outcome: Outcome[New, Created]) -> list[dict[str, Any]]:
+def log_items(bulk_type: BulkType[New], outcome: Outcome[New]) -> list[dict[str, Any]]:
     """One log item per input object, in input order, then the pool openings."""
     entries = []
     for item in outcome.items:
-        if item.created is not None:
+        if item.id is not None:
             entries.append(
                 {
                     "type": bulk_type.log_create,
                     "success": True,
                     "input": item.sent,
-                    "output": {bulk_type.output_key: item.created.id},
+                    "output": {bulk_type.output_key: item.id},
                 }
             )
         else:
@@ -117,7 +119,7 @@ def log_items(bulk_type: BulkType[New, Created], outcome: Outcome[New, Created])
 
 
 def _operation_values(
-    caller: int, bulk_type: BulkType[Any, Any], operation_id: str, params: CreateParams
+    caller: int, bulk_type: BulkType[Any], operation_id: str, params: CreateParams
 ) -> dict[str, Any]:
     return {
         "id": operation_id,
@@ -129,7 +131,7 @@ def _operation_values(
 
 
 def submit(
-    ctx: Context, *, caller: int, bulk_type: BulkType[New, Created], raw: bytes, params: CreateParams
+    ctx: Context, *, caller: int, bulk_type: BulkType[New], raw: bytes, params: CreateParams
 ) -> operations.Operation:
     """Accept an async batch as an operation.
 
@@ -160,11 +162,11 @@ def _run_inline(
     ctx: Context,
     conn: Connection,
     caller: int,
-    bulk_type: BulkType[New, Created],
-    parsed: Parsed[New, Created],
+    bulk_type: BulkType[New],
+    parsed: Parsed[New],
     params: CreateParams,
     operation_id: str,
-) -> Outcome[New, Created]:
+) -> Outcome[New]:
     """Record the operation and run its batch inside the caller's transaction."""
     claim, now = uuid.uuid4().hex, ctx.clock.now()
     values = _operation_values(caller, bulk_type, operation_id, params)
@@ -183,8 +185,8 @@ def _finish(
     conn: Connection,
     operation_id: str,
     claim: str,
-    bulk_type: BulkType[New, Created],
-    outcome: Outcome[New, Created],
+    bulk_type: BulkType[New],
+    outcome: Outcome[New],
 ) -> None:
     finished = operation_store.finish(
         conn,
@@ -259,7 +261,7 @@ def run_due(ctx: Context, *, limit: int = 10) -> int:
 
 
 def create_now(
-    ctx: Context, *, caller: int, bulk_type: BulkType[New, Created], raw: bytes, params: CreateParams
+    ctx: Context, *, caller: int, bulk_type: BulkType[New], raw: bytes, params: CreateParams
 ) -> RenderedJson:
     """Sync mode: create within the request and answer with the objects.
 
@@ -280,16 +282,15 @@ def create_now(
                 "Validation failed: nothing was created",
                 {str(index): item.errors for index, item in enumerate(parsed.items) if item.errors},
             )
-    if parsed.single:
-        created = parsed.items[0].created
-        assert created is not None
-        return bulk_type.render(created)
-    entries = [
-        f'"{index}":{bulk_type.render(item.created)}'
+    rendered = [
+        (index, bulk_type.render(item.new, item.id, outcome.at))
         for index, item in enumerate(parsed.items)
-        if item.created is not None
+        if item.new is not None and item.id is not None
     ]
+    if parsed.single:
+        return rendered[0][1]
+    entries = ",".join(f'"{index}":{text}' for index, text in rendered)
     errors = {str(index): item.errors for index, item in enumerate(parsed.items) if item.errors}
     return RenderedJson(
-        '{"items":{' + ",".join(entries) + '},"validation_errors":' + orjson.dumps(errors).decode() + "}"
+        '{"items":{' + entries + '},"validation_errors":' + orjson.dumps(errors).decode() + "}"
     )

@@ -1,18 +1,15 @@
 """Overlap rules shared by tasks and suites: how many workers get one, at creation and on change."""
 
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 from kvorum.schemas import task as schema
 from kvorum.services.errors import Problems
 from kvorum.services.tasks.bodies import validated_body
 from kvorum.services.tasks.values import Errors
 
-
-class Overlap(NamedTuple):
-    value: int | None
-    """None when infinite."""
-    infinite: bool
+Overlap = tuple[int | None, bool]
+"""(overlap, infinite_overlap): overlap is None when infinite."""
 
 
 def resolve_overlap(
@@ -35,18 +32,18 @@ def resolve_overlap(
                 "code": "VALUE_NOT_ALLOWED",
                 "message": "overlap does not go with infinite_overlap",
             }
-        return Overlap(None, True)
+        return None, True
     if overlap is not None:
-        return Overlap(overlap, False)
+        return overlap, False
     if always_shown:
-        return Overlap(None, True)
+        return None, True
     if allow_defaults and default is not None:
-        return Overlap(default, False)
+        return default, False
     errors["overlap"] = {
         "code": "VALUE_REQUIRED",
         "message": "overlap is required unless allow_defaults=true with a pool default, or infinite_overlap",
     }
-    return Overlap(None, False)
+    return None, False
 
 
 def overlap_values(patch: Mapping[str, Any], problems: Problems) -> dict[str, Any]:

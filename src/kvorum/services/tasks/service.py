@@ -50,9 +50,9 @@ SEARCH = search_rules.SearchSpec(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NewTask:
-    """A checked task, ready to be given an id and inserted."""
+    """A checked task, ready to be given an id and inserted (slotted, not frozen, like Task)."""
 
     owner_id: int
     pool_id: int
@@ -67,43 +67,34 @@ def _prepare(
 ) -> NewTask | None:
     pool.inputs.check(sent["input_values"], "input_values", errors)
     check_solutions(sent, pool, "", errors)
-    training = pool.settings.is_training
-    overlap = resolve_overlap(
+    overlap, infinite = resolve_overlap(
         sent,
-        pool.settings.task_overlap,
-        always_shown=bool(sent.get("known_solutions")) or training,
+        pool.task_overlap,
+        always_shown=bool(sent.get("known_solutions")) or pool.training,
         allow_defaults=params.allow_defaults,
         errors=errors,
     )
     if errors:
         return None
     body = orjson.dumps({key: value for key, value in sent.items() if key in STORED_KEYS}).decode()
-    return NewTask(pool.owner_id, pool.id, overlap.value, overlap.infinite, task_role(sent, training), body)
+    return NewTask(pool.owner_id, pool.id, overlap, infinite, task_role(sent, pool.training), body)
 
 
-def _persist(conn: Connection, new: Sequence[NewTask], now: datetime) -> list[Task]:
+def _persist(conn: Connection, new: Sequence[NewTask], now: datetime) -> list[str]:
     """Give the tasks ids and insert them in one bulk write."""
     ids = store.allocate_ids(conn, sequence="task", count=len(new))
-    store.insert_tasks(
-        conn,
-        [
-            (
-                task_id,
-                task.owner_id,
-                task.pool_id,
-                now,
-                task.overlap,
-                task.infinite_overlap,
-                task.role,
-                task.body,
-            )
-            for task, task_id in zip(new, ids, strict=True)
-        ],
-    )
-    return [
-        Task(task_id, task.pool_id, now, task.overlap, task.infinite_overlap, 0, task.body)
+    rows: list[store.TaskValues] = [
+        (task_id, task.owner_id, task.pool_id, now, task.overlap, task.infinite_overlap, task.role, task.body)
         for task, task_id in zip(new, ids, strict=True)
     ]
+    store.insert_tasks(conn, rows)
+    return ids
+
+
+def _render_new(task: NewTask, task_id: str, created: datetime) -> RenderedJson:
+    return render_task(
+        Task(task_id, task.pool_id, created, task.overlap, task.infinite_overlap, 0, task.body)
+    )
 
 
 BATCH_CREATE = BulkType(
@@ -118,7 +109,7 @@ BATCH_CREATE = BulkType(
     units=lambda sent: 1,
     prepare=_prepare,
     persist=_persist,
-    render=render_task,
+    render=_render_new,
 )
 
 
@@ -181,7 +172,7 @@ def patch(ctx: Context, *, caller: int, task_id: str, raw: bytes) -> RenderedJso
         problems.raise_if_any()
         stored.update({key: body[key] for key in STORED_KEYS if key in body})
         values["body"] = orjson.dumps(stored).decode()
-        values["kind"] = task_role(stored, pool.settings.is_training)  # the role column
+        values["kind"] = task_role(stored, pool.training)  # the role column
         _mark_raised(task, values, ctx.clock.now())
         store.update_task(conn, task_id=task_id, values=values)
         updated = _reread(conn, caller, task_id)

@@ -16,9 +16,8 @@ def check_solutions(sent: Mapping[str, Any], pool: TargetPool, prefix: str, erro
         if key in sent:
             for index, solution in enumerate(sent[key] or ()):
                 pool.outputs.check(solution["output_values"], f"{prefix}{key}.{index}.output_values", errors)
-    training, zero_reward = pool.settings.is_training, pool.settings.zero_reward
-    if not known and (training or zero_reward):
-        why = "a training task" if training else f"pool {pool.id} pays no reward, so a task there"
+    if not known and (pool.training or pool.zero_reward):
+        why = "a training task" if pool.training else f"pool {pool.id} pays no reward, so a task there"
         errors[f"{prefix}known_solutions"] = {
             "code": "VALUE_REQUIRED",
             "message": f"{why} needs known_solutions",

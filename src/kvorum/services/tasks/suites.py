@@ -53,9 +53,9 @@ SEARCH = search_rules.SearchSpec(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NewSuite:
-    """A checked suite, ready for its own id and its tasks' ids."""
+    """A checked suite, ready for its own id and its tasks' ids (slotted, not frozen, like TaskSuite)."""
 
     owner_id: int
     pool_id: int
@@ -63,9 +63,12 @@ class NewSuite:
     infinite_overlap: bool
     issuing_order_override: float
     tasks: list[dict[str, Any]]
-    """The tasks' stored keys, in order."""
+    """The tasks' stored keys, in order; once written, each task's id comes first."""
     extra: dict[str, Any]
     """The suite's own stored keys."""
+
+    def body(self) -> str:
+        return orjson.dumps({"tasks": self.tasks, **self.extra}).decode()
 
 
 def _prepare(
@@ -82,10 +85,10 @@ def _prepare(
         pool.inputs.check(task["input_values"], f"{prefix}input_values", errors)
         check_solutions(task, pool, prefix, errors)
         all_known = all_known and bool(task.get("known_solutions"))
-    overlap = resolve_overlap(
+    overlap, infinite = resolve_overlap(
         sent,
-        pool.settings.suite_overlap,
-        always_shown=all_known or pool.settings.is_training,
+        pool.suite_overlap,
+        always_shown=all_known or pool.training,
         allow_defaults=params.allow_defaults,
         errors=errors,
     )
@@ -94,30 +97,34 @@ def _prepare(
     return NewSuite(
         owner_id=pool.owner_id,
         pool_id=pool.id,
-        overlap=overlap.value,
-        infinite_overlap=overlap.infinite,
+        overlap=overlap,
+        infinite_overlap=infinite,
         issuing_order_override=float(sent.get("issuing_order_override", 0)),
         tasks=[{key: value for key, value in task.items() if key in TASK_KEYS} for task in sent["tasks"]],
         extra={key: sent[key] for key in SUITE_KEYS if key in sent},
     )
 
 
-def _persist(conn: Connection, new: Sequence[NewSuite], now: datetime) -> list[TaskSuite]:
+def _persist(conn: Connection, new: Sequence[NewSuite], now: datetime) -> list[str]:
     """Give the suites and their tasks ids and insert them in one bulk write."""
     suite_ids = store.allocate_ids(conn, sequence="task_suite", count=len(new))
     task_ids = iter(store.allocate_ids(conn, sequence="task", count=sum(len(suite.tasks) for suite in new)))
-    created: list[TaskSuite] = []
     rows: list[store.SuiteValues] = []
     members: list[store.MemberValues] = []
     for suite, suite_id in zip(new, suite_ids, strict=True):
-        tasks = [{"id": next(task_ids), **task} for task in suite.tasks]
-        members.extend((suite_id, position, task["id"]) for position, task in enumerate(tasks))
-        body = orjson.dumps({"tasks": tasks, **suite.extra}).decode()
+        suite.tasks = [{"id": next(task_ids), **task} for task in suite.tasks]
+        members.extend((suite_id, position, task["id"]) for position, task in enumerate(suite.tasks))
         order, overlap, infinite = suite.issuing_order_override, suite.overlap, suite.infinite_overlap
-        rows.append((suite_id, suite.owner_id, suite.pool_id, now, overlap, infinite, order, body))
-        created.append(TaskSuite(suite_id, suite.pool_id, now, overlap, infinite, 0, order, body))
+        rows.append((suite_id, suite.owner_id, suite.pool_id, now, overlap, infinite, order, suite.body()))
     store.insert_suites(conn, rows, members)
-    return created
+    return suite_ids
+
+
+def _render_new(suite: NewSuite, suite_id: str, created: datetime) -> RenderedJson:
+    order, overlap, infinite = suite.issuing_order_override, suite.overlap, suite.infinite_overlap
+    return render_suite(
+        TaskSuite(suite_id, suite.pool_id, created, overlap, infinite, 0, order, suite.body())
+    )
 
 
 BATCH_CREATE = BulkType(
@@ -132,7 +139,7 @@ BATCH_CREATE = BulkType(
     units=lambda sent: len(sent["tasks"]),
     prepare=_prepare,
     persist=_persist,
-    render=render_suite,
+    render=_render_new,
 )
 
 

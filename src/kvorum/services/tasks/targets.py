@@ -6,7 +6,6 @@ from sqlalchemy import Connection
 
 from kvorum.schemas.ids import parse_id
 from kvorum.services.pools.model import Pool
-from kvorum.services.pools.settings import PoolSettings
 from kvorum.services.tasks.values import ValuesChecker
 from kvorum.store import pools as pool_store
 from kvorum.store import projects as project_store
@@ -14,13 +13,31 @@ from kvorum.store import projects as project_store
 
 @dataclass(frozen=True, slots=True)
 class TargetPool:
-    """A pool tasks may be added to, with checkers compiled from its project's task_spec."""
+    """A pool tasks may be added to: the settings creation reads, once per pool rather than per task,
+    and checkers compiled from its project's task_spec."""
 
     id: int
     owner_id: int
-    settings: PoolSettings
+    training: bool
+    zero_reward: bool
+    task_overlap: int | None
+    suite_overlap: int | None
     inputs: ValuesChecker
     outputs: ValuesChecker
+
+    @classmethod
+    def of(cls, pool: Pool, inputs: ValuesChecker, outputs: ValuesChecker) -> "TargetPool":
+        settings = pool.settings
+        return cls(
+            id=pool.id,
+            owner_id=pool.owner_id,
+            training=settings.is_training,
+            zero_reward=settings.zero_reward,
+            task_overlap=settings.task_overlap,
+            suite_overlap=settings.suite_overlap,
+            inputs=inputs,
+            outputs=outputs,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +75,7 @@ class TargetPools:
         if pool.status == "ARCHIVED":
             return Unavailable("INVALID_VALUE", f"pool {pool_id} is archived")
         inputs, outputs = self._project_checkers(pool.project_id)
-        return TargetPool(pool.id, pool.owner_id, pool.settings, inputs, outputs)
+        return TargetPool.of(pool, inputs, outputs)
 
     def _project_checkers(self, project_id: int) -> tuple[ValuesChecker, ValuesChecker]:
         """(inputs, outputs) of the project's task_spec, compiled once per batch."""
