@@ -168,10 +168,9 @@ def serve(
 
 @app.command()
 def jobs(database_url: DatabaseUrl = None) -> None:
-    """Run the background jobs without serving the API, until SIGINT or SIGTERM.
+    """Run the background jobs without serving the API, until SIGINT or SIGTERM ends the current pass.
 
-    For servers started with KVORUM_RUN_BACKGROUND_JOBS=false; any number of processes may run the
-    jobs at once. A signal stops it after the current pass.
+    For servers started with KVORUM_RUN_BACKGROUND_JOBS=false; several processes may run them at once.
     """
     context = _context(database_url)
     runner = Runner(context)
