@@ -2,6 +2,7 @@
 
 import logging
 import os
+import signal
 import sys
 from typing import Annotated, get_args
 
@@ -11,6 +12,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from kvorum.clock import Clock
+from kvorum.jobs.runner import Runner
 from kvorum.schemas.worker import ClientType, Education, Gender, WorkerProfile
 from kvorum.services.accounts import requesters as accounts
 from kvorum.services.accounts import workers
@@ -168,6 +170,24 @@ def serve(
         access_log=False,
         log_config=None,
     )
+
+
+@app.command()
+def jobs(database_url: DatabaseUrl = None) -> None:
+    """Run the background jobs without serving the API, until SIGINT or SIGTERM ends the current pass.
+
+    For servers started with KVORUM_RUN_BACKGROUND_JOBS=false; several processes may run them at once.
+    """
+    context = _context(database_url)
+    runner = Runner(context)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: runner.stop())
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    console.print(f"kvorum running background jobs on {context.settings.database_url}")
+    try:
+        runner.run()
+    finally:
+        context.db.dispose()
 
 
 def main() -> None:

@@ -324,3 +324,24 @@ def test_task_quota_counts_tasks(api: TestClient, ctx: Context, pool: dict[str, 
     assert body["payload"]["quota"] == "task_create_per_minute"
     assert post_tasks(api, image_tasks(pool["id"], 4, overlap=1)).status_code == 201
     assert len(all_tasks(api, pool["id"])) == 10
+
+
+def test_openapi_documents_the_answers(app_client: TestClient) -> None:
+    paths = app_client.get("/openapi.json").json()["paths"]
+    documented = {
+        ("/api/v1/tasks", "get"): "Page_TaskOut_",
+        ("/api/v1/tasks/{task_id}", "get"): "TaskOut",
+        ("/api/v1/task-suites", "get"): "Page_TaskSuiteOut_",
+        ("/api/v1/task-suites/{suite_id}", "get"): "TaskSuiteOut",
+        ("/api/v1/operations", "get"): "Page_OperationOut_",
+        ("/api/v1/operations/{operation_id}", "get"): "OperationOut",
+    }
+    for (path, method), model in documented.items():
+        schema = paths[path][method]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert schema == {"$ref": f"#/components/schemas/{model}"}, path
+    log = paths["/api/v1/operations/{operation_id}/log"]["get"]["responses"]["200"]["content"]
+    assert log["application/json"]["schema"]["items"] == {"$ref": "#/components/schemas/OperationLogItem"}
+    created = paths["/api/v1/tasks"]["post"]["responses"]
+    assert created["202"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/OperationOut"
+    }

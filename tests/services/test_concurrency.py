@@ -37,11 +37,13 @@ def test_concurrent_opens_make_one_operation(ctx: Context, caller: int, project_
         )
     )
     done = [result for result in results if isinstance(result, lifecycle.AlreadyDone)]
-    assert [type(result) for result in results if not isinstance(result, lifecycle.AlreadyDone)] == [dict]
+    assert [type(result) for result in results if not isinstance(result, lifecycle.AlreadyDone)] == [
+        operations.Operation
+    ]
     assert len(done) == THREADS - 1
     assert pools.get(ctx, caller=caller, pool_type=REGULAR_POOL, pool_id=pool_id).status == "OPEN"
     found = operations.find(ctx, caller=caller, params={"type": "POOL.OPEN"})
-    assert len(found["items"]) == 1
+    assert len(found.items) == 1
 
 
 def test_quota_admits_exactly_the_limit_under_concurrency(ctx: Context, caller: int, project_id: str) -> None:

@@ -2,7 +2,6 @@
 
 import uuid
 from datetime import timedelta
-from typing import Any
 
 import orjson
 import pytest
@@ -13,7 +12,8 @@ from kvorum.schemas.pool import PoolIn
 from kvorum.schemas.project import ProjectIn
 from kvorum.services import operations
 from kvorum.services.accounts import requesters as accounts
-from kvorum.services.bulk import run as batch
+from kvorum.services.bulk import running
+from kvorum.services.bulk.params import CreateParams
 from kvorum.services.context import Context
 from kvorum.services.errors import OperationExists
 from kvorum.services.pools import service as pools
@@ -42,9 +42,9 @@ def body(pool_id: str, count: int) -> bytes:
     return orjson.dumps(items)
 
 
-def submit(ctx: Context, caller: int, raw: bytes, operation_id: str | None = None) -> dict[str, Any]:
-    params = batch.CreateParams(async_mode=True, allow_defaults=True, operation_id=operation_id)
-    return batch.submit(ctx, caller=caller, kind=tasks.KIND, raw=raw, params=params)
+def submit(ctx: Context, caller: int, raw: bytes, operation_id: str | None = None) -> operations.Operation:
+    params = CreateParams(async_mode=True, allow_defaults=True, operation_id=operation_id)
+    return running.submit(ctx, caller=caller, bulk_type=tasks.BATCH_CREATE, raw=raw, params=params)
 
 
 def task_count(ctx: Context, caller: int) -> int:
@@ -54,31 +54,32 @@ def task_count(ctx: Context, caller: int) -> int:
 def test_a_deferred_operation_runs_later(ctx: Context, caller: int, pool_id: str) -> None:
     ctx.settings.inline_operation_items = 0
     operation = submit(ctx, caller, body(pool_id, 30))
-    assert operation["status"] == "PENDING" and "started" not in operation
-    assert operations.log(ctx, caller=caller, operation_id=operation["id"]) == "[]"
+    assert operation.status == "PENDING" and operation.started is None
+    assert operations.log(ctx, caller=caller, operation_id=operation.id) == "[]"
     assert task_count(ctx, caller) == 0
-    assert batch.run_due(ctx) == 1
-    finished = operations.get(ctx, caller=caller, operation_id=operation["id"])
-    assert finished["status"] == "SUCCESS" and finished["details"]["success_count"] == 30
+    assert running.run_due(ctx) == 1
+    finished = operations.get(ctx, caller=caller, operation_id=operation.id)
+    assert finished.status == "SUCCESS" and finished.details is not None
+    assert finished.details["success_count"] == 30
     assert task_count(ctx, caller) == 30
-    assert batch.run_due(ctx) == 0
+    assert running.run_due(ctx) == 0
 
 
 def test_a_dead_runners_operation_is_taken_over_after_its_lease(
     ctx: Context, clock: SettableClock, caller: int, pool_id: str
 ) -> None:
     ctx.settings.inline_operation_items = 0
-    operation_id = submit(ctx, caller, body(pool_id, 10))["id"]
+    operation_id = submit(ctx, caller, body(pool_id, 10)).id
     lease = timedelta(seconds=ctx.settings.operation_lease_seconds)
     with ctx.db.write() as conn:
         assert operation_store.claim(
             conn, operation_id=operation_id, claim="dead", now=clock.now(), lease_until=clock.now() + lease
         )
-    assert operations.get(ctx, caller=caller, operation_id=operation_id)["status"] == "RUNNING"
-    assert batch.run_due(ctx) == 0
+    assert operations.get(ctx, caller=caller, operation_id=operation_id).status == "RUNNING"
+    assert running.run_due(ctx) == 0
     clock.advance(lease + timedelta(seconds=1))
-    assert batch.run_due(ctx) == 1
-    assert operations.get(ctx, caller=caller, operation_id=operation_id)["status"] == "SUCCESS"
+    assert running.run_due(ctx) == 1
+    assert operations.get(ctx, caller=caller, operation_id=operation_id).status == "SUCCESS"
     assert task_count(ctx, caller) == 10
 
 
@@ -86,14 +87,14 @@ def test_a_runner_that_lost_its_claim_writes_nothing(
     ctx: Context, clock: SettableClock, caller: int, pool_id: str
 ) -> None:
     ctx.settings.inline_operation_items = 0
-    operation_id = submit(ctx, caller, body(pool_id, 10))["id"]
+    operation_id = submit(ctx, caller, body(pool_id, 10)).id
     with ctx.db.write() as conn:
         operation_store.claim(
             conn, operation_id=operation_id, claim="slow", now=clock.now(), lease_until=clock.now()
         )
     clock.advance(timedelta(seconds=1))
-    assert batch.run_due(ctx) == 1
-    assert batch._execute(ctx, operation_id, "slow") is False
+    assert running.run_due(ctx) == 1
+    assert running._execute(ctx, operation_id, "slow") is False
     assert task_count(ctx, caller) == 10
     log = orjson.loads(operations.log(ctx, caller=caller, operation_id=operation_id))
     assert len(log) == 10
@@ -105,18 +106,22 @@ def test_racing_requests_with_one_operation_id_create_one_set(
     operation_id = str(uuid.uuid4())
     raw = body(pool_id, 50)
     results = race(lambda: submit(ctx, caller, raw, operation_id))
-    accepted = [result for result in results if isinstance(result, dict)]
-    assert len(accepted) == 1 and accepted[0]["status"] == "SUCCESS"
-    assert all(isinstance(result, OperationExists) for result in results if not isinstance(result, dict))
+    accepted = [result for result in results if isinstance(result, operations.Operation)]
+    assert len(accepted) == 1 and accepted[0].status == "SUCCESS"
+    assert all(
+        isinstance(result, OperationExists)
+        for result in results
+        if not isinstance(result, operations.Operation)
+    )
     assert task_count(ctx, caller) == 50
 
 
 def test_racing_runners_run_each_operation_once(ctx: Context, caller: int, pool_id: str) -> None:
     ctx.settings.inline_operation_items = 0
-    submitted = [submit(ctx, caller, body(pool_id, 20))["id"] for _ in range(5)]
-    ran = race(lambda: batch.run_due(ctx))
+    submitted = [submit(ctx, caller, body(pool_id, 20)).id for _ in range(5)]
+    ran = race(lambda: running.run_due(ctx))
     assert sum(ran) == 5
-    statuses = {operations.get(ctx, caller=caller, operation_id=op)["status"] for op in submitted}
+    statuses = {operations.get(ctx, caller=caller, operation_id=op).status for op in submitted}
     assert statuses == {"SUCCESS"}
     ids = [
         task["id"] for task in orjson.loads(tasks.find(ctx, caller=caller, params={"limit": "1000"}))["items"]

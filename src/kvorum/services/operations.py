@@ -1,11 +1,14 @@
 """Operations: the record of every asynchronous action, polled by clients until it finishes."""
 
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row
 
-from kvorum.schemas.common import format_datetime
+from kvorum.schemas.rendered import RenderedJson
 from kvorum.services import search as search_rules
 from kvorum.services.context import Context
 from kvorum.services.errors import NotFound
@@ -27,6 +30,35 @@ SEARCH = search_rules.SearchSpec(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Operation:
+    id: str
+    type: str
+    """What was done, e.g. TASK.BATCH_CREATE or POOL.OPEN."""
+    status: str
+    """PENDING, RUNNING, SUCCESS or FAIL."""
+    submitted: datetime
+    parameters: Mapping[str, Any]
+    progress: int
+    started: datetime | None = None
+    finished: datetime | None = None
+    details: Mapping[str, Any] | None = None
+
+    @classmethod
+    def from_row(cls, row: Row[Any]) -> "Operation":
+        return cls(
+            id=row.id,
+            type=row.type,
+            status=row.status,
+            submitted=row.submitted,
+            parameters=row.parameters,
+            progress=row.progress,
+            started=row.started,
+            finished=row.finished,
+            details=row.details,
+        )
+
+
 def record_finished(
     ctx: Context,
     conn: Connection,
@@ -35,60 +67,59 @@ def record_finished(
     type: str,
     parameters: dict[str, Any],
     details: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Record an action that completed inside the request, and return its operation view."""
+) -> Operation:
+    """Record an action that completed inside the request."""
     now = ctx.clock.now()
-    values = {
-        "id": str(uuid.uuid4()),
-        "owner_id": owner_id,
-        "type": type,
-        "status": "SUCCESS",
-        "submitted": now,
-        "started": now,
-        "finished": now,
-        "progress": 100,
-        "parameters": parameters,
-        "details": details,
-    }
-    store.insert_operation(conn, values)
-    return view(values)
+    operation = Operation(
+        id=str(uuid.uuid4()),
+        type=type,
+        status="SUCCESS",
+        submitted=now,
+        parameters=parameters,
+        progress=100,
+        started=now,
+        finished=now,
+        details=details,
+    )
+    store.insert_operation(
+        conn,
+        {
+            "id": operation.id,
+            "owner_id": owner_id,
+            "type": type,
+            "status": operation.status,
+            "submitted": now,
+            "started": now,
+            "finished": now,
+            "progress": operation.progress,
+            "parameters": parameters,
+            "details": details,
+        },
+    )
+    return operation
 
 
-def view(row: Row[Any] | dict[str, Any]) -> dict[str, Any]:
-    data = row if isinstance(row, dict) else row._asdict()
-    result: dict[str, Any] = {
-        "id": data["id"],
-        "type": data["type"],
-        "status": data["status"],
-        "submitted": format_datetime(data["submitted"]),
-        "parameters": data["parameters"],
-        "progress": data["progress"],
-    }
-    for key in ("started", "finished"):
-        if data[key] is not None:
-            result[key] = format_datetime(data[key])
-    if data["details"] is not None:
-        result["details"] = data["details"]
-    return result
-
-
-def get(ctx: Context, *, caller: int, operation_id: str) -> dict[str, Any]:
+def get(ctx: Context, *, caller: int, operation_id: str) -> Operation:
     with ctx.db.read() as conn:
         row = store.get(conn, owner_id=caller, operation_id=operation_id)
     if row is None:
         raise NotFound(f"Operation {operation_id} does not exist")
-    return view(row)
+    return Operation.from_row(row)
 
 
-def find(ctx: Context, *, caller: int, params: dict[str, str]) -> dict[str, Any]:
-    return search_rules.page(
-        ctx, SEARCH, params, lambda conn, search: store.find(conn, owner_id=caller, search=search), view
+def find(ctx: Context, *, caller: int, params: dict[str, str]) -> search_rules.Page[Operation]:
+    return search_rules.fetch_page(
+        ctx,
+        SEARCH,
+        params,
+        lambda conn, search: store.find(conn, owner_id=caller, search=search),
+        Operation.from_row,
     )
 
 
-def log(ctx: Context, *, caller: int, operation_id: str) -> str:
-    """The operation's log as JSON text: a bare array, empty until the operation has finished."""
+def log(ctx: Context, *, caller: int, operation_id: str) -> RenderedJson:
+    """The operation's log as stored: a bare array, empty until the operation has finished."""
     with ctx.db.read() as conn:
         if store.get(conn, owner_id=caller, operation_id=operation_id) is None:
             raise NotFound(f"Operation {operation_id} does not exist")
-        return store.log(conn, operation_id=operation_id) or "[]"
+        return RenderedJson(store.log(conn, operation_id=operation_id) or "[]")

@@ -18,7 +18,7 @@ COLUMNS = {
     "submitted": operations.c.submitted,
     "finished": operations.c.finished,
 }
-PUBLIC = [column for column in operations.c if column.name not in ("claim", "lease_until", "attempts")]
+PUBLIC = [column for column in operations.c if column.name not in ("claim", "lease_until")]
 
 
 def insert_operation(conn: Connection, values: dict[str, Any]) -> bool:
@@ -92,7 +92,6 @@ def claim(conn: Connection, *, operation_id: str, claim: str, now: datetime, lea
             claim=claim,
             lease_until=lease_until,
             started=now,
-            attempts=operations.c.attempts + 1,
         )
     )
     return conn.execute(statement).rowcount == 1

@@ -97,7 +97,6 @@ operations = Table(
     Column("details", JSON),
     Column("claim", String(32)),
     Column("lease_until", DateTime),
-    Column("attempts", Integer, nullable=False, default=0),
     Index("ix_operations_owner_id_id", "owner_id", "id"),
     Index("ix_operations_status_lease_until", "status", "lease_until"),
 )
@@ -138,7 +137,6 @@ tasks = Table(
     Column("kind", String(8), nullable=False),
     Column("taken", Integer, nullable=False, server_default="0"),
     Column("open", Boolean, nullable=False, server_default=true()),
-    Column("origin_task_id", String(32)),
     Column("body", Text, nullable=False),
     Column("overlap_raised", DateTime),
     Index("ix_tasks_pool_id_id", "pool_id", "id"),
@@ -146,7 +144,8 @@ tasks = Table(
     Index("ix_tasks_pool_id_kind_open_id", "pool_id", "kind", "open", "id"),
     sqlite_with_rowid=False,
 )
-"""`body` is the task's JSON object without the columns above, serialized once at creation.
+"""`kind` is the task's role: REAL, GOLDEN (control) or TRAINING, which the mixer draws by count.
+`body` is the task's JSON object without the columns above, serialized once at creation.
 `open` (overlap left: infinite or taken < overlap) is kept with `taken` so the mixer seeks to the
 first task it may issue instead of scanning past the full ones. `overlap_raised` is when the
 overlap last grew: new work, like a new task, for force_last_assignment_delay_seconds.

@@ -1,6 +1,7 @@
 """Tasks and task suites, always scoped by owner, and the id sequences they draw from."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, Connection, Row, bindparam, or_, select, update
@@ -47,17 +48,10 @@ _ALLOCATE = (
 )
 
 
-TASK_INSERT = (
-    "id",
-    "owner_id",
-    "pool_id",
-    "created",
-    "overlap",
-    "infinite_overlap",
-    "kind",
-    "origin_task_id",
-    "body",
-)
+TASK_INSERT = ("id", "owner_id", "pool_id", "created", "overlap", "infinite_overlap", "kind", "body")
+TaskValues = tuple[str, int, int, datetime, int | None, bool, str, str]
+"""A new task's column values, in TASK_INSERT order."""
+
 SUITE_INSERT = (
     "id",
     "owner_id",
@@ -68,16 +62,19 @@ SUITE_INSERT = (
     "issuing_order_override",
     "body",
 )
+SuiteValues = tuple[str, int, int, datetime, int | None, bool, float, str]
+"""A new suite's column values, in SUITE_INSERT order."""
+
 MEMBER_INSERT = ("task_suite_id", "position", "task_id")
+MemberValues = tuple[str, int, str]
+"""One task of a new suite, in MEMBER_INSERT order."""
 
 
-def insert_tasks(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
-    """Rows in the order of TASK_INSERT."""
+def insert_tasks(conn: Connection, rows: Sequence[TaskValues]) -> None:
     bulk.insert_rows(conn, tasks, TASK_INSERT, rows)
 
 
-def insert_suites(conn: Connection, rows: list[tuple[Any, ...]], members: list[tuple[Any, ...]]) -> None:
-    """Rows in the order of SUITE_INSERT and MEMBER_INSERT."""
+def insert_suites(conn: Connection, rows: Sequence[SuiteValues], members: Sequence[MemberValues]) -> None:
     bulk.insert_rows(conn, task_suites, SUITE_INSERT, rows)
     bulk.insert_rows(conn, task_suite_tasks, MEMBER_INSERT, members)
 

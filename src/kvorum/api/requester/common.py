@@ -6,8 +6,11 @@ from fastapi import Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from kvorum.api.auth import context, requester
+from kvorum.schemas.operation import OperationOut
+from kvorum.schemas.rendered import RenderedJson
 from kvorum.services.accounts.requesters import Requester
 from kvorum.services.context import Context
+from kvorum.services.operations import Operation
 from kvorum.services.search import SearchSpec
 
 Caller = Annotated[Requester, Depends(requester)]
@@ -70,13 +73,17 @@ def created(body: Any) -> JSONResponse:
     return JSONResponse(body, status_code=201)
 
 
-def accepted(operation: dict[str, Any] | None) -> Response:
+def operation_out(operation: Operation) -> OperationOut:
+    return OperationOut.model_validate(operation)
+
+
+def accepted(operation: Operation | None) -> Response:
     """202 with the operation, or 204 when the action had nothing to do."""
     if operation is None:
         return Response(status_code=204)
-    return JSONResponse(operation, status_code=202)
+    return JSONResponse(operation_out(operation).model_dump(mode="json", exclude_none=True), status_code=202)
 
 
-def json_text(text: str) -> Response:
-    """An answer whose JSON was assembled by the service."""
-    return Response(text, media_type="application/json")
+def json_text(text: RenderedJson, status_code: int = 200) -> Response:
+    """An answer whose JSON the service assembled."""
+    return Response(text, status_code=status_code, media_type="application/json")

@@ -1,15 +1,18 @@
 """The create endpoints of tasks and task suites share their query parameters and answers."""
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
+from kvorum.api.requester.common import accepted, json_text
+from kvorum.schemas.operation import OperationOut
 from kvorum.services.accounts.requesters import Requester
-from kvorum.services.bulk import run as batch
+from kvorum.services.bulk import running
+from kvorum.services.bulk.bulk_type import BulkType
+from kvorum.services.bulk.params import CreateParams
 from kvorum.services.context import Context
 
 
@@ -28,12 +31,20 @@ class CreateQuery(BaseModel):
 Params = Annotated[CreateQuery, Query()]
 
 
+def created_doc(answer: object) -> dict[int | str, dict[str, Any]]:
+    """The `responses` of a create endpoint whose 201 answer is `answer`."""
+    return {
+        201: {"model": answer, "description": "the object, or {items, validation_errors} for an array"},
+        202: {"model": OperationOut, "description": "async_mode=true: the operation"},
+    }
+
+
 async def create(
-    request: Request, ctx: Context, caller: Requester, query: CreateQuery, kind: batch.ObjectKind
+    request: Request, ctx: Context, caller: Requester, query: CreateQuery, bulk_type: BulkType[Any]
 ) -> Response:
     """202 with the operation (async_mode), or 201 with the created objects."""
     raw = await request.body()
-    params = batch.CreateParams(
+    params = CreateParams(
         async_mode=query.async_mode,
         allow_defaults=query.allow_defaults,
         skip_invalid_items=query.skip_invalid_items,
@@ -42,8 +53,10 @@ async def create(
     )
     if params.async_mode:
         operation = await run_in_threadpool(
-            batch.submit, ctx, caller=caller.id, kind=kind, raw=raw, params=params
+            running.submit, ctx, caller=caller.id, bulk_type=bulk_type, raw=raw, params=params
         )
-        return JSONResponse(operation, status_code=202)
-    text = await run_in_threadpool(batch.create_now, ctx, caller=caller.id, kind=kind, raw=raw, params=params)
-    return Response(text, status_code=201, media_type="application/json")
+        return accepted(operation)
+    text = await run_in_threadpool(
+        running.create_now, ctx, caller=caller.id, bulk_type=bulk_type, raw=raw, params=params
+    )
+    return json_text(text, status_code=201)

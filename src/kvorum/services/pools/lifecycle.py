@@ -82,7 +82,7 @@ def _blockers(
 
 def transition(
     ctx: Context, *, caller: int, pool_type: PoolType, pool_id: str, change: Transition
-) -> dict[str, Any] | AlreadyDone:
+) -> operations.Operation | AlreadyDone:
     """Apply a lifecycle action: the finished operation, or AlreadyDone."""
     with ctx.db.write() as conn:
         pool = load(conn, caller=caller, pool_type=pool_type, pool_id=pool_id)
@@ -91,7 +91,7 @@ def transition(
 
 def apply(
     ctx: Context, conn: Connection, *, caller: int, pool: Pool, change: Transition
-) -> dict[str, Any] | AlreadyDone:
+) -> operations.Operation | AlreadyDone:
     """`transition` inside the caller's transaction, for actions that open pools as a side effect."""
     if pool.status in change.done_statuses:
         return AlreadyDone(pool.status)

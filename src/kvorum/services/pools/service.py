@@ -105,7 +105,7 @@ def patch(ctx: Context, *, caller: int, pool_id: str, body: PoolPatch) -> Pool:
         return load(conn, caller=caller, pool_type=REGULAR_POOL, pool_id=pool.id)
 
 
-def clone(ctx: Context, *, caller: int, pool_type: PoolType, pool_id: str) -> dict[str, Any]:
+def clone(ctx: Context, *, caller: int, pool_type: PoolType, pool_id: str) -> operations.Operation:
     """Copy the settings into a new closed pool; collector uuids are shared, as in Toloka.
 
     Answers the finished POOL.CLONE (or TRAINING.CLONE) operation; its details name the copy.

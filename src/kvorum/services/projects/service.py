@@ -1,7 +1,5 @@
 """Projects: the task interface (task_spec) and project-wide quality control."""
 
-from typing import Any
-
 from sqlalchemy import Connection
 
 from kvorum.schemas.ids import parse_id
@@ -76,7 +74,7 @@ def update(ctx: Context, *, caller: int, project_id: str, body: ProjectIn) -> Pr
         return load(conn, caller=caller, project_id=project.id)
 
 
-def archive(ctx: Context, *, caller: int, project_id: str) -> dict[str, Any]:
+def archive(ctx: Context, *, caller: int, project_id: str) -> operations.Operation:
     """Archive a project whose pools and trainings are all archived; the finished PROJECT.ARCHIVE
     operation."""
     with ctx.db.write() as conn:

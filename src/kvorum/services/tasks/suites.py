@@ -1,28 +1,28 @@
 """Task suites: tasks grouped into pages by the requester rather than by the mixer."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import orjson
+from sqlalchemy import Connection
 
 from kvorum.schemas import task as schema
-from kvorum.schemas.common import format_datetime
+from kvorum.schemas.rendered import RenderedJson
 from kvorum.services import search as search_rules
-from kvorum.services.bulk import run as batch
+from kvorum.services.bulk.bulk_type import BulkType
+from kvorum.services.bulk.params import CreateParams
 from kvorum.services.context import Context
 from kvorum.services.errors import Conflict, NotFound, Problems
 from kvorum.services.pools import lifecycle
-from kvorum.services.tasks.service import (
-    STORED_KEYS,
-    check_solutions,
-    overlap_change,
-    overlap_json,
-    overlap_values,
-    resolve_overlap,
-    search_json,
-    validated_body,
-)
-from kvorum.services.tasks.targets import TargetPools
+from kvorum.services.tasks.bodies import validated_body
+from kvorum.services.tasks.model import TaskSuite
+from kvorum.services.tasks.overlap import overlap_change, overlap_values, resolve_overlap
+from kvorum.services.tasks.rendering import render_suite, search_page
+from kvorum.services.tasks.solutions import check_solutions
+from kvorum.services.tasks.targets import TargetPool, TargetPools, Unavailable
+from kvorum.services.tasks.values import Errors
 from kvorum.store import tasks as store
 
 SUITE_KEYS = (
@@ -51,15 +51,29 @@ SEARCH = search_rules.SearchSpec(
     default_limit=50,
     max_limit=100_000,
 )
-assert set(TASK_KEYS) <= set(STORED_KEYS)
 
 
-def _prepare(item: batch.Item, targets: TargetPools, params: batch.CreateParams) -> None:
-    sent, errors = item.sent, item.errors
-    pool = targets.resolve(sent["pool_id"])
-    if isinstance(pool, tuple):
-        errors["pool_id"] = {"code": pool[0], "message": pool[1]}
-        return
+@dataclass(slots=True)
+class NewSuite:
+    """A checked suite, ready for its own id and its tasks' ids (slotted, not frozen, like TaskSuite)."""
+
+    owner_id: int
+    pool_id: int
+    overlap: int | None
+    infinite_overlap: bool
+    issuing_order_override: float
+    tasks: list[dict[str, Any]]
+    """The tasks' stored keys, in order; once written, each task's id comes first."""
+    extra: dict[str, Any]
+    """The suite's own stored keys."""
+
+    def body(self) -> str:
+        return orjson.dumps({"tasks": self.tasks, **self.extra}).decode()
+
+
+def _prepare(
+    sent: Mapping[str, Any], pool: TargetPool, params: CreateParams, errors: Errors
+) -> NewSuite | None:
     all_known = True
     for index, task in enumerate(sent["tasks"]):
         prefix = f"tasks.{index}."
@@ -79,89 +93,96 @@ def _prepare(item: batch.Item, targets: TargetPools, params: batch.CreateParams)
         errors=errors,
     )
     if errors:
-        return
-    item.pool = pool
-    tasks = [{key: value for key, value in task.items() if key in TASK_KEYS} for task in sent["tasks"]]
-    extra = {key: sent[key] for key in SUITE_KEYS if key in sent}
-    order = float(sent.get("issuing_order_override", 0))
-    item.row = (pool.owner_id, pool.id, overlap, infinite, order, tasks, extra)
-
-
-def _persist(conn: Any, items: list[batch.Item], now: Any) -> None:
-    """Give suites and their tasks ids and insert them; `row` becomes the row in SUITE_INSERT order."""
-    suite_ids = store.allocate_ids(conn, sequence="task_suite", count=len(items))
-    task_count = sum(len(item.row[5]) for item in items if item.row is not None)
-    task_ids = iter(store.allocate_ids(conn, sequence="task", count=task_count))
-    rows: list[tuple[Any, ...]] = []
-    members: list[tuple[str, int, str]] = []
-    for item, suite_id in zip(items, suite_ids, strict=True):
-        assert item.row is not None
-        owner_id, pool_id, overlap, infinite, order, tasks, extra = item.row
-        tasks = [{"id": next(task_ids), **task} for task in tasks]
-        members.extend((suite_id, position, task["id"]) for position, task in enumerate(tasks))
-        body = orjson.dumps({"tasks": tasks, **extra}).decode()
-        item.id = suite_id
-        item.row = (suite_id, owner_id, pool_id, now, overlap, infinite, order, body)
-        rows.append(item.row)
-    store.insert_suites(conn, rows, members)
-
-
-def render(row: Mapping[Any, Any]) -> str:
-    parts = [f'"id":"{row["id"]}"', f'"pool_id":"{row["pool_id"]}"', row["body"][1:-1], overlap_json(row)]
-    parts.append(f'"issuing_order_override":{orjson.dumps(row["issuing_order_override"]).decode()}')
-    parts.append(f'"created":"{format_datetime(row["created"])}"')
-    return "{" + ",".join(parts) + "}"
-
-
-KIND = batch.register(
-    batch.ObjectKind(
-        noun="task suite",
-        operation_type="TASK_SUITE.BATCH_CREATE",
-        quota_action="task_suite_create",
-        log_create="TASK_SUITE_CREATE",
-        log_validate="TASK_SUITE_VALIDATE",
-        output_key="task_suite_id",
-        single=schema.TASK_SUITE,
-        many=schema.TASK_SUITES,
-        units=lambda sent: len(sent["tasks"]),
-        prepare=_prepare,
-        persist=_persist,
-        render=lambda row: render(dict(zip(store.SUITE_INSERT, row, strict=True))),
+        return None
+    return NewSuite(
+        owner_id=pool.owner_id,
+        pool_id=pool.id,
+        overlap=overlap,
+        infinite_overlap=infinite,
+        issuing_order_override=float(sent.get("issuing_order_override", 0)),
+        tasks=[{key: value for key, value in task.items() if key in TASK_KEYS} for task in sent["tasks"]],
+        extra={key: sent[key] for key in SUITE_KEYS if key in sent},
     )
+
+
+def _persist(conn: Connection, new: Sequence[NewSuite], now: datetime) -> list[str]:
+    """Give the suites and their tasks ids and insert them in one bulk write."""
+    suite_ids = store.allocate_ids(conn, sequence="task_suite", count=len(new))
+    task_ids = iter(store.allocate_ids(conn, sequence="task", count=sum(len(suite.tasks) for suite in new)))
+    rows: list[store.SuiteValues] = []
+    members: list[store.MemberValues] = []
+    for suite, suite_id in zip(new, suite_ids, strict=True):
+        suite.tasks = [{"id": next(task_ids), **task} for task in suite.tasks]
+        members.extend((suite_id, position, task["id"]) for position, task in enumerate(suite.tasks))
+        order, overlap, infinite = suite.issuing_order_override, suite.overlap, suite.infinite_overlap
+        rows.append((suite_id, suite.owner_id, suite.pool_id, now, overlap, infinite, order, suite.body()))
+    store.insert_suites(conn, rows, members)
+    return suite_ids
+
+
+def _render_new(suite: NewSuite, suite_id: str, created: datetime) -> RenderedJson:
+    order, overlap, infinite = suite.issuing_order_override, suite.overlap, suite.infinite_overlap
+    return render_suite(
+        TaskSuite(suite_id, suite.pool_id, created, overlap, infinite, 0, order, suite.body())
+    )
+
+
+BATCH_CREATE = BulkType(
+    noun="task suite",
+    operation_type="TASK_SUITE.BATCH_CREATE",
+    quota_action="task_suite_create",
+    log_create="TASK_SUITE_CREATE",
+    log_validate="TASK_SUITE_VALIDATE",
+    output_key="task_suite_id",
+    one=schema.TASK_SUITE,
+    many=schema.TASK_SUITES,
+    units=lambda sent: len(sent["tasks"]),
+    prepare=_prepare,
+    persist=_persist,
+    render=_render_new,
 )
 
 
-def get(ctx: Context, *, caller: int, suite_id: str) -> str:
+def get(ctx: Context, *, caller: int, suite_id: str) -> RenderedJson:
     with ctx.db.read() as conn:
         row = store.get_suite(conn, owner_id=caller, suite_id=suite_id)
     if row is None:
         raise NotFound(f"Task suite {suite_id} does not exist")
-    return render(row._mapping)
+    return render_suite(TaskSuite.from_row(row))
 
 
-def find(ctx: Context, *, caller: int, params: dict[str, str]) -> str:
-    return search_json(ctx, caller=caller, params=params, spec=SEARCH, find=store.find_suites, render=render)
+def find(ctx: Context, *, caller: int, params: dict[str, str]) -> RenderedJson:
+    return search_page(
+        ctx,
+        SEARCH,
+        params,
+        find=lambda conn, search: store.find_suites(conn, owner_id=caller, search=search),
+        read=TaskSuite.from_row,
+        render=render_suite,
+    )
 
 
-def _changed(ctx: Context, caller: int, suite_id: str, values: dict[str, Any], open_pool: bool) -> str:
+def _changed(
+    ctx: Context, caller: int, suite_id: str, values: dict[str, Any], open_pool: bool
+) -> RenderedJson:
     """Write the suite's new values and, when asked, open its pool; answer the suite."""
     with ctx.db.write() as conn:
         row = store.get_suite(conn, owner_id=caller, suite_id=suite_id)
         if row is None:
             raise NotFound(f"Task suite {suite_id} does not exist")
         pool = TargetPools(conn, caller).resolve(str(row.pool_id))
-        if isinstance(pool, tuple):
-            raise Conflict(f"Task suite {suite_id} cannot change: {pool[1]}")
+        if isinstance(pool, Unavailable):
+            raise Conflict(f"Task suite {suite_id} cannot change: {pool.message}")
         if values:
             store.update_suite(conn, suite_id=suite_id, values=values)
         if open_pool:
             lifecycle.open_pools(ctx, conn, caller, {pool.id})
         updated = store.get_suite(conn, owner_id=caller, suite_id=suite_id)
     assert updated is not None
-    return render(updated._mapping)
+    return render_suite(TaskSuite.from_row(updated))
 
 
-def patch(ctx: Context, *, caller: int, suite_id: str, raw: bytes, open_pool: bool) -> str:
+def patch(ctx: Context, *, caller: int, suite_id: str, raw: bytes, open_pool: bool) -> RenderedJson:
     """Change a suite's overlap or issuing order."""
     body = validated_body(schema.TASK_SUITE_PATCH, raw)
     problems = Problems()
@@ -172,6 +193,8 @@ def patch(ctx: Context, *, caller: int, suite_id: str, raw: bytes, open_pool: bo
     return _changed(ctx, caller, suite_id, values, open_pool)
 
 
-def set_overlap_or_min(ctx: Context, *, caller: int, suite_id: str, raw: bytes, open_pool: bool) -> str:
+def set_overlap_or_min(
+    ctx: Context, *, caller: int, suite_id: str, raw: bytes, open_pool: bool
+) -> RenderedJson:
     """Set a suite's overlap, or make it infinite."""
     return _changed(ctx, caller, suite_id, overlap_change(raw), open_pool)

@@ -1,70 +1,84 @@
 """What task creation needs to know about a target pool, looked up once per pool per batch."""
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Connection
 
 from kvorum.schemas.ids import parse_id
+from kvorum.services.pools.model import Pool
 from kvorum.services.tasks.values import ValuesChecker
 from kvorum.store import pools as pool_store
 from kvorum.store import projects as project_store
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TargetPool:
-    """A pool tasks may be added to, with checkers compiled from its project's task_spec."""
+    """A pool tasks may be added to: the settings creation reads, once per pool rather than per task,
+    and checkers compiled from its project's task_spec."""
 
     id: int
     owner_id: int
     training: bool
     zero_reward: bool
-    status: str
     task_overlap: int | None
     suite_overlap: int | None
     inputs: ValuesChecker
     outputs: ValuesChecker
 
+    @classmethod
+    def of(cls, pool: Pool, inputs: ValuesChecker, outputs: ValuesChecker) -> "TargetPool":
+        settings = pool.settings
+        return cls(
+            id=pool.id,
+            owner_id=pool.owner_id,
+            training=settings.is_training,
+            zero_reward=settings.zero_reward,
+            task_overlap=settings.task_overlap,
+            suite_overlap=settings.suite_overlap,
+            inputs=inputs,
+            outputs=outputs,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Unavailable:
+    """Why a `pool_id` names no pool tasks may be added to."""
+
+    code: str
+    message: str
+
+    def error(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
 
 class TargetPools:
-    """Resolves `pool_id` strings to TargetPool or to the field error that explains why not."""
+    """Resolves `pool_id` strings to a TargetPool, or to why not, for the `pool_id` field."""
 
     def __init__(self, conn: Connection, caller: int) -> None:
         self._conn = conn
         self._caller = caller
-        self._cache: dict[str, TargetPool | tuple[str, str]] = {}
+        self._cache: dict[str, TargetPool | Unavailable] = {}
         self._checkers: dict[int, tuple[ValuesChecker, ValuesChecker]] = {}
 
-    def resolve(self, pool_id: str) -> TargetPool | tuple[str, str]:
-        """The pool, or (code, message) for the `pool_id` field."""
+    def resolve(self, pool_id: str) -> TargetPool | Unavailable:
         found = self._cache.get(pool_id)
         if found is None:
             found = self._cache[pool_id] = self._load(pool_id)
         return found
 
-    def _load(self, pool_id: str) -> TargetPool | tuple[str, str]:
+    def _load(self, pool_id: str) -> TargetPool | Unavailable:
         key = parse_id(pool_id)
         row = None if key is None else pool_store.get(self._conn, owner_id=self._caller, pool_id=key)
         if row is None:
-            return "ENTITY_DOES_NOT_EXIST", f"pool {pool_id} does not exist"
-        if row.status == "ARCHIVED":
-            return "INVALID_VALUE", f"pool {pool_id} is archived"
-        inputs, outputs = self._project_checkers(row.project_id)
-        defaults: dict[str, Any] = row.spec.get("defaults") or {}
-        suite_overlap = defaults.get("default_overlap_for_new_task_suites")
-        return TargetPool(
-            id=row.id,
-            owner_id=row.owner_id,
-            training=row.kind == "TRAINING",
-            zero_reward=row.kind == "REGULAR" and row.spec.get("reward_per_assignment") == 0,
-            status=row.status,
-            task_overlap=defaults.get("default_overlap_for_new_tasks", suite_overlap),
-            suite_overlap=suite_overlap,
-            inputs=inputs,
-            outputs=outputs,
-        )
+            return Unavailable("ENTITY_DOES_NOT_EXIST", f"pool {pool_id} does not exist")
+        pool = Pool.from_row(row)
+        if pool.status == "ARCHIVED":
+            return Unavailable("INVALID_VALUE", f"pool {pool_id} is archived")
+        inputs, outputs = self._project_checkers(pool.project_id)
+        return TargetPool.of(pool, inputs, outputs)
 
     def _project_checkers(self, project_id: int) -> tuple[ValuesChecker, ValuesChecker]:
+        """(inputs, outputs) of the project's task_spec, compiled once per batch."""
         checkers = self._checkers.get(project_id)
         if checkers is None:
             project = project_store.get(self._conn, owner_id=self._caller, project_id=project_id)
@@ -75,7 +89,3 @@ class TargetPools:
                 ValuesChecker(spec["output_spec"]),
             )
         return checkers
-
-    def touched(self) -> list[TargetPool]:
-        """The pools resolved so far, in the order first seen."""
-        return [pool for pool in self._cache.values() if isinstance(pool, TargetPool)]

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 Errors = dict[str, dict[str, str]]
+"""Problems by field path (input_values.image, tasks.0.known_solutions, ...): {code, message}."""
 
 
 def _error(errors: Errors, path: str, code: str, message: str) -> None:
@@ -63,8 +64,8 @@ FieldCheck = Callable[[Any], list[tuple[str, str, str]] | None]
 
 def _scalar_check(spec: Mapping[str, Any]) -> Callable[[Any], Problem | None]:
     """A checker for one value of the spec's scalar type: None, or the first problem found."""
-    kind = spec["type"].removeprefix("array_")
-    is_type, type_code, type_message = _TYPE_CHECKS[kind]
+    value_type = spec["type"].removeprefix("array_")
+    is_type, type_code, type_message = _TYPE_CHECKS[value_type]
     constraints: list[Callable[[Any], Problem | None]] = []
 
     def bound(key: str, code: str, test: Callable[[Any, Any], bool], measure: Callable[[Any], Any]) -> None:
@@ -87,10 +88,10 @@ def _scalar_check(spec: Mapping[str, Any]) -> Callable[[Any], Problem | None]:
         compiled = re.compile(pattern)
         mismatch = ("PATTERN_MISMATCH", f"the value does not match {pattern}")
         constraints.append(lambda value: None if compiled.fullmatch(value) else mismatch)
-    if kind == "url":
+    if value_type == "url":
         bad_url = ("INVALID_URL_SYNTAX", "an http or https URL is expected")
         constraints.append(lambda value: None if _url(value) else bad_url)
-    if kind == "coordinates":
+    if value_type == "coordinates":
         bad_point = ("INVALID_COORDINATES_SYNTAX", "'latitude,longitude' in degrees is expected")
         constraints.append(lambda value: None if _coordinates(value) else bad_point)
     wrong_type = (type_code, type_message)
