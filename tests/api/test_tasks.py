@@ -329,11 +329,11 @@ def test_task_quota_counts_tasks(api: TestClient, ctx: Context, pool: dict[str, 
 def test_openapi_documents_the_answers(app_client: TestClient) -> None:
     paths = app_client.get("/openapi.json").json()["paths"]
     documented = {
-        ("/api/v1/tasks", "get"): "Page_TaskOut_",
+        ("/api/v1/tasks", "get"): "PageOut_TaskOut_",
         ("/api/v1/tasks/{task_id}", "get"): "TaskOut",
-        ("/api/v1/task-suites", "get"): "Page_TaskSuiteOut_",
+        ("/api/v1/task-suites", "get"): "PageOut_TaskSuiteOut_",
         ("/api/v1/task-suites/{suite_id}", "get"): "TaskSuiteOut",
-        ("/api/v1/operations", "get"): "Page_OperationOut_",
+        ("/api/v1/operations", "get"): "PageOut_OperationOut_",
         ("/api/v1/operations/{operation_id}", "get"): "OperationOut",
     }
     for (path, method), model in documented.items():
