@@ -1,7 +1,7 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import assert_error, pool_body, project_body, with_value, without
+from tests.helpers import assert_error, pool_body, project_body, with_value, without
 
 
 def test_create_and_read_back(api: TestClient) -> None:

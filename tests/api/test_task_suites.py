@@ -4,7 +4,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import assert_error
+from tests.helpers import assert_error
 
 
 def suite(pool_id: str, size: int = 2, **extra: Any) -> dict[str, Any]:

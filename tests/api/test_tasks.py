@@ -4,8 +4,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import assert_error, pool_body, training_body
 from kvorum.services.context import Context
+from tests.helpers import assert_error, pool_body, training_body
 
 
 def image_tasks(pool_id: str, count: int, start: int = 0, **extra: Any) -> list[dict[str, Any]]:

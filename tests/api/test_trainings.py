@@ -3,7 +3,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import assert_error, pool_body, training_body, without
+from tests.helpers import assert_error, pool_body, training_body, without
 
 
 def test_seed_training_round_trip(api: TestClient, project: dict[str, Any]) -> None:

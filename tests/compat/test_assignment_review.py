@@ -5,10 +5,11 @@ from typing import Any
 
 import httpx
 import pytest
-from live import LiveServer, create_account
-from test_task_creation import image_pool, image_project
 from toloka.client import Assignment, Pool, Project, Task
 from toloka.client.exceptions import ConflictStateApiError
+
+from tests.compat.test_task_creation import image_pool, image_project
+from tests.support.live import LiveServer, create_account
 
 pytestmark = pytest.mark.compat
 

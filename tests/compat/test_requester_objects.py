@@ -8,10 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import builders
 import pytest
-from builders import assert_kept
-from live import LiveServer, live_server_on_fresh_database
 from toloka.client import Pool, Project, TolokaClient, Training, operations
 from toloka.client.exceptions import (
     AuthenticationApiError,
@@ -21,6 +18,10 @@ from toloka.client.exceptions import (
     ValidationApiError,
 )
 from toloka.client.requester import Requester
+
+from tests.compat import builders
+from tests.compat.builders import assert_kept
+from tests.support.live import LiveServer, live_server_on_fresh_database
 
 pytestmark = pytest.mark.compat
 

@@ -13,13 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from live import live_server_on_fresh_database, root_conftest, running_server
 from toloka.async_client import AsyncTolokaClient
 from toloka.client import Pool, Project, Task, TaskSuite, TolokaClient, operations
 from toloka.client.exceptions import TooManyRequestsApiError, ValidationApiError
 from toloka.client.project import field_spec
 from toloka.client.project.task_spec import TaskSpec
 from toloka.client.project.view_spec import ClassicViewSpec
+
+from tests.support.databases import BACKENDS
+from tests.support.live import fresh_database, live_server_on_fresh_database, running_server
 
 pytestmark = pytest.mark.compat
 
@@ -195,7 +197,7 @@ def test_operations_search(api: API, pool: Pool) -> None:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def backend(request: pytest.FixtureRequest) -> str:
-    if request.param not in root_conftest(request.config).BACKENDS:
+    if request.param not in BACKENDS:
         pytest.skip(f"{request.param} not in KVORUM_TEST_BACKENDS")
     return str(request.param)
 
@@ -227,30 +229,28 @@ def test_accepted_operations_finish_after_a_crash(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     """Operations stored but not run when the server dies are run, once, by the next server."""
-    database = root_conftest(request.config).fresh_database(backend, request, tmp_path)
-    url = next(database)
-    deferred = {"KVORUM_INLINE_OPERATION_ITEMS": "0", "KVORUM_RUN_BACKGROUND_JOBS": "false"}
-    with running_server(backend, url, tmp_path, deferred) as first:
-        client = TolokaClient(first.token, url=first.url)
-        pool = client.create_pool(image_pool(client.create_project(image_project()).id))
-        submitted = [
-            client.create_tasks_async(
-                [Task(input_values={"image": u}, pool_id=pool.id) for u in urls(1000, 1000 * n)],
-                allow_defaults=True,
-            )
-            for n in range(3)
-        ]
-        assert {operation.status for operation in submitted} == {operations.Operation.Status.PENDING}
-        os.kill(first.process.pid, signal.SIGKILL)
-        first.process.wait(10)
-    with running_server(backend, url, tmp_path, token=first.token) as second:
-        client = TolokaClient(second.token, url=second.url)
-        for operation in submitted:
-            done = client.wait_operation(operation, timeout=datetime.timedelta(seconds=60))
-            assert done.status == operations.Operation.Status.SUCCESS
-        ids = [task.id for task in client.get_tasks(pool_id=pool.id)]
-        assert len(ids) == len(set(ids)) == 3000
-    next(database, None)
+    with fresh_database(backend, request, tmp_path) as url:
+        deferred = {"KVORUM_INLINE_OPERATION_ITEMS": "0", "KVORUM_RUN_BACKGROUND_JOBS": "false"}
+        with running_server(backend, url, tmp_path, deferred) as first:
+            client = TolokaClient(first.token, url=first.url)
+            pool = client.create_pool(image_pool(client.create_project(image_project()).id))
+            submitted = [
+                client.create_tasks_async(
+                    [Task(input_values={"image": u}, pool_id=pool.id) for u in urls(1000, 1000 * n)],
+                    allow_defaults=True,
+                )
+                for n in range(3)
+            ]
+            assert {operation.status for operation in submitted} == {operations.Operation.Status.PENDING}
+            os.kill(first.process.pid, signal.SIGKILL)
+            first.process.wait(10)
+        with running_server(backend, url, tmp_path, token=first.token) as second:
+            client = TolokaClient(second.token, url=second.url)
+            for operation in submitted:
+                done = client.wait_operation(operation, timeout=datetime.timedelta(seconds=60))
+                assert done.status == operations.Operation.Status.SUCCESS
+            ids = [task.id for task in client.get_tasks(pool_id=pool.id)]
+            assert len(ids) == len(set(ids)) == 3000
 
 
 def test_task_quota_ends_in_too_many_requests(request: pytest.FixtureRequest, tmp_path: Path) -> None:

@@ -6,8 +6,6 @@ from typing import Any
 
 import httpx
 import pytest
-from live import LiveServer, create_account
-from test_task_creation import image_pool, image_project
 from toloka.client import Pool, Project, Task
 from toloka.client.exceptions import DoesNotExistApiError
 from toloka.client.user_restriction import (
@@ -16,6 +14,9 @@ from toloka.client.user_restriction import (
     ProjectUserRestriction,
     UserRestriction,
 )
+
+from tests.compat.test_task_creation import image_pool, image_project
+from tests.support.live import LiveServer, create_account
 
 pytestmark = pytest.mark.compat
 

@@ -9,17 +9,19 @@ from typing import Any
 
 import httpx
 import pytest
-from live import LiveServer, create_account, live_server_on_fresh_database, root_conftest
-from test_task_creation import image_pool, image_project
 from toloka.client import Assignment, Pool, Task, TolokaClient, Training
 from toloka.client.quality_control import QualityControl
+
+from tests.compat.test_task_creation import image_pool, image_project
+from tests.support.databases import BACKENDS
+from tests.support.live import LiveServer, create_account, live_server_on_fresh_database
 
 pytestmark = pytest.mark.compat
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]:
-    if request.param not in root_conftest(request.config).BACKENDS:
+    if request.param not in BACKENDS:
         pytest.skip(f"{request.param} not in KVORUM_TEST_BACKENDS")
     with live_server_on_fresh_database(
         request.param, request, tmp_path, {"KVORUM_TIME_TRAVEL": "true"}

@@ -2,7 +2,6 @@
 
 import pytest
 
-from helpers import pool_body, project_body, race
 from kvorum.schemas.pool import PoolIn
 from kvorum.schemas.project import ProjectIn
 from kvorum.services import operations
@@ -12,6 +11,7 @@ from kvorum.services.errors import TooManyRequests
 from kvorum.services.pools import lifecycle
 from kvorum.services.pools import service as pools
 from kvorum.services.projects import service as projects
+from tests.helpers import pool_body, project_body, race
 
 THREADS = 8
 

@@ -7,13 +7,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import assert_error, mixer_pool, project_body, race, take, upload_tasks, worker_client
 from kvorum.clock import SettableClock
 from kvorum.services.accounts import workers
 from kvorum.services.assignments import service as assignments
 from kvorum.services.context import Context
 from kvorum.store import skills as skill_store
 from kvorum.store.tables import skills
+from tests.helpers import assert_error, mixer_pool, project_body, race, take, upload_tasks, worker_client
 
 
 @pytest.fixture

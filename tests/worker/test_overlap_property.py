@@ -8,10 +8,10 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import mixer_pool, project_body, take, upload_tasks, worker_client
 from kvorum.clock import SettableClock
 from kvorum.services.assignments import service as assignments
 from kvorum.services.context import Context
+from tests.helpers import mixer_pool, project_body, take, upload_tasks, worker_client
 
 HOLDING = {"ACTIVE", "SUBMITTED", "ACCEPTED"}
 ACTIONS = st.lists(

@@ -5,10 +5,10 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from helpers import mixer_pool, take, worker_client
 from kvorum.clock import SettableClock
 from kvorum.services.context import Context
 from kvorum.services.pools import lifecycle
+from tests.helpers import mixer_pool, take, worker_client
 
 
 def open_pool(api: TestClient, project: dict[str, Any], **changes: Any) -> dict[str, Any]:

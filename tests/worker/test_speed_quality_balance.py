@@ -5,11 +5,11 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from helpers import assert_error, mixer_pool, project_body, take, upload_tasks, worker_client
 from kvorum.clock import SettableClock
 from kvorum.services.context import Context
 from kvorum.services.workforce import ratings
 from kvorum.store import ratings as rating_store
+from tests.helpers import assert_error, mixer_pool, project_body, take, upload_tasks, worker_client
 
 
 def _pool(api: TestClient, balance: dict[str, Any] | None = None, **changes: Any) -> str:

@@ -5,9 +5,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from helpers import assert_error, mixer_pool, take, training_body, worker_client
 from kvorum.clock import SettableClock
 from kvorum.services.context import Context
+from tests.helpers import assert_error, mixer_pool, take, training_body, worker_client
 
 
 def setup(
