@@ -16,7 +16,7 @@ from kvorum.clock import SettableClock
 from kvorum.services.accounts import requesters as accounts
 from kvorum.services.context import Context
 from kvorum.settings import Settings
-from tests.helpers import pool_body, project_body, training_body
+from tests.helpers import created, pool_body, project_body, training_body
 from tests.support.databases import BACKENDS, Databases
 from tests.support.pgserver import PostgresServer
 
@@ -82,12 +82,7 @@ def other_api(app_client: TestClient, ctx: Context) -> TestClient:
     return client
 
 
-# Objects most API tests start from, created through the API as alice.
-
-
-def created(response: Any) -> dict[str, Any]:
-    assert response.status_code == 201, response.text
-    return dict(response.json())
+# Minimal objects (see tests.helpers) most API tests start from, created through the API as alice.
 
 
 @pytest.fixture
