@@ -14,7 +14,7 @@ from tests.helpers import assert_error, mixer_pool, project_body, take, upload_t
 
 def _pool(api: TestClient, balance: dict[str, Any] | None = None, **changes: Any) -> str:
     project = api.post("/api/v1/projects", json=project_body()).json()
-    body = mixer_pool(project["id"], overlap=10, **changes)
+    body = mixer_pool(project["id"], real=2, golden=1, overlap=10, **changes)
     if balance is not None:
         body["speed_quality_balance"] = balance
     pool = api.post("/api/v1/pools", json=body)
