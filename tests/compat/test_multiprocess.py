@@ -75,7 +75,7 @@ def test_processes_share_quotas_transitions_and_operation_ids(servers: list[Live
 def test_processes_never_over_issue(servers: list[LiveServer]) -> None:
     first = clients(servers)[0]
     project = first.post("/api/v1/projects", json=project_body()).json()
-    pool = first.post("/api/v1/pools", json=mixer_pool(project["id"], overlap=2)).json()
+    pool = first.post("/api/v1/pools", json=mixer_pool(project["id"], real=2, golden=1, overlap=2)).json()
     tasks = [
         {"pool_id": pool["id"], "input_values": {"image": f"https://img.example/{n}.png"}} for n in range(6)
     ]

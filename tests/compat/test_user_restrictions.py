@@ -15,7 +15,7 @@ from toloka.client.user_restriction import (
     UserRestriction,
 )
 
-from tests.compat.test_task_creation import image_pool, image_project
+from tests.compat import builders
 from tests.support.live import LiveServer, create_account
 
 pytestmark = pytest.mark.compat
@@ -24,8 +24,8 @@ API = Any
 
 
 def test_toloka_kit_manages_restrictions(api: API, live_server: LiveServer) -> None:
-    project: Project = api.create_project(image_project())
-    sent = image_pool(project.id)
+    project: Project = api.create_project(builders.project())
+    sent = builders.pool(project.id)
     sent.set_mixer_config(real_tasks_count=1, golden_tasks_count=0, training_tasks_count=0)
     pool: Pool = api.create_pool(sent)
     api.create_tasks(
