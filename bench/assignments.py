@@ -35,7 +35,7 @@ from kvorum.services.accounts import workers
 from kvorum.services.context import Context
 from kvorum.settings import Settings
 from kvorum.store import db, migrate
-from tests.helpers import mixer_pool, project_body
+from tests.helpers import CHOICE_RESULT, languages_filter, mixer_pool, project_body, task_spec
 from tests.support.live import create_requester, running_server
 from tests.support.pgserver import PostgresServer
 
@@ -95,9 +95,17 @@ def prepare(database_url: str, count: int) -> tuple[str, list[str]]:
 
 def setup_pool(url: str, token: str, tasks: int) -> str:
     with httpx.Client(base_url=url, headers={"Authorization": f"OAuth {token}"}, timeout=120) as http:
-        project = http.post("/api/v1/projects", json=project_body()).json()
-        body = mixer_pool(project["id"], overlap=OVERLAP, assignment_max_duration_seconds=3600)
-        body["mixer_config"] = {"real_tasks_count": 5, "golden_tasks_count": 1, "training_tasks_count": 0}
+        spec = task_spec(output_spec=CHOICE_RESULT)
+        project = http.post("/api/v1/projects", json=project_body(task_spec=spec)).json()
+        body = mixer_pool(
+            project["id"],
+            real=5,
+            golden=1,
+            overlap=OVERLAP,
+            assignment_max_duration_seconds=3600,
+            auto_accept_solutions=True,
+            filter=languages_filter("EN"),
+        )
         pool_id = str(http.post("/api/v1/pools", json=body).json()["id"])
         real = [
             {"pool_id": pool_id, "input_values": {"image": f"https://img.example/{n}.png"}}

@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 
 from kvorum.store import db, migrate
-from tests.helpers import pool_body, project_body
+from tests.helpers import CHOICE_RESULT, HIDDEN_NOTE, IMAGE_INPUT, pool_body, project_body, task_spec
 from tests.support.live import running_server
 from tests.support.pgserver import PostgresServer
 
@@ -102,8 +102,11 @@ def peak_rss_mb(log_dir: Path) -> float:
 
 
 def setup_pool(http: httpx.Client) -> str:
-    project = http.post("/api/v1/projects", json=project_body()).json()
-    return str(http.post("/api/v1/pools", json=pool_body(project["id"])).json()["id"])
+    """A pool of image tasks with a note, at overlap 3 (as the floor's rows)."""
+    spec = task_spec(IMAGE_INPUT | HIDDEN_NOTE, CHOICE_RESULT)
+    project = http.post("/api/v1/projects", json=project_body(task_spec=spec)).json()
+    defaults = {"default_overlap_for_new_task_suites": 3, "default_overlap_for_new_tasks": 3}
+    return str(http.post("/api/v1/pools", json=pool_body(project["id"], defaults=defaults)).json()["id"])
 
 
 def kvorum_async(live: Any, total: int, batch: int) -> tuple[float, int]:
