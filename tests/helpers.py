@@ -72,7 +72,7 @@ def mixer(real: int, golden: int = 0, training: int = 0, **settings: Any) -> dic
 
 
 def mixer_pool(
-    project_id: str, real: int = 1, golden: int = 0, overlap: int = 1, **changes: Any
+    project_id: str, *, real: int = 1, golden: int = 0, overlap: int = 1, **changes: Any
 ) -> dict[str, Any]:
     """A minimal pool whose mixer issues `real` real and `golden` control tasks a suite, each task
     to `overlap` workers."""
