@@ -1,6 +1,6 @@
 """Workers taking and submitting assignments at once, against a live server.
 
-    python bench/assignments.py [--workers 200] [--seconds 20] [--tasks 20000] [--think 1.0]
+    python -m bench.assignments [--workers 200] [--seconds 20] [--tasks 20000] [--think 1.0]
                                 [--no-postgres]
 
 A pool of `--tasks` real tasks with overlap 3 and a mixer of 5 real + 1 control task; `--workers`
@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import json
 import random
-import sys
 import tempfile
 import time
 import uuid
@@ -30,19 +29,15 @@ from typing import Any
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "compat")]
-
-from live import create_requester, running_server  # noqa: E402
-
-from helpers import mixer_pool, project_body  # noqa: E402
-from kvorum.clock import Clock  # noqa: E402
-from kvorum.schemas.worker import WorkerProfile  # noqa: E402
-from kvorum.services import workers  # noqa: E402
-from kvorum.services.context import Context  # noqa: E402
-from kvorum.settings import Settings  # noqa: E402
-from kvorum.store import db, migrate  # noqa: E402
-from pgserver import PostgresServer  # noqa: E402
+from kvorum.clock import Clock
+from kvorum.schemas.worker import WorkerProfile
+from kvorum.services.accounts import workers
+from kvorum.services.context import Context
+from kvorum.settings import Settings
+from kvorum.store import db, migrate
+from tests.helpers import CHOICE_RESULT, languages_filter, mixer_pool, project_body, task_spec
+from tests.support.live import create_requester, running_server
+from tests.support.pgserver import PostgresServer
 
 OVERLAP = 3
 UNLIMITED = {f"KVORUM_QUOTA_TASK_CREATE_PER_{window}": "1000000000" for window in ("MINUTE", "DAY")}
@@ -100,9 +95,17 @@ def prepare(database_url: str, count: int) -> tuple[str, list[str]]:
 
 def setup_pool(url: str, token: str, tasks: int) -> str:
     with httpx.Client(base_url=url, headers={"Authorization": f"OAuth {token}"}, timeout=120) as http:
-        project = http.post("/api/v1/projects", json=project_body()).json()
-        body = mixer_pool(project["id"], overlap=OVERLAP, assignment_max_duration_seconds=3600)
-        body["mixer_config"] = {"real_tasks_count": 5, "golden_tasks_count": 1, "training_tasks_count": 0}
+        spec = task_spec(output_spec=CHOICE_RESULT)
+        project = http.post("/api/v1/projects", json=project_body(task_spec=spec)).json()
+        body = mixer_pool(
+            project["id"],
+            real=5,
+            golden=1,
+            overlap=OVERLAP,
+            assignment_max_duration_seconds=3600,
+            auto_accept_solutions=True,
+            filter=languages_filter("EN"),
+        )
         pool_id = str(http.post("/api/v1/pools", json=body).json()["id"])
         real = [
             {"pool_id": pool_id, "input_values": {"image": f"https://img.example/{n}.png"}}

@@ -1,6 +1,6 @@
 """Bulk task creation: kvorum against a floor measured in the same run.
 
-    python bench/task_create.py [--tasks 100000] [--batch 10000] [--no-postgres] [--no-toloka-kit]
+    python -m bench.task_create [--tasks 100000] [--batch 10000] [--no-postgres] [--no-toloka-kit]
 
 Floor: stdlib json.loads of the same request bodies plus sqlite3 executemany of the same rows in
 one transaction per batch (WAL). kvorum: a live `kvorum serve` on 127.0.0.1 taking the batches
@@ -12,7 +12,6 @@ create_tasks end to end (its CPU time is the client's share). Prints figures; ne
 import argparse
 import json
 import sqlite3
-import sys
 import tempfile
 import time
 import uuid
@@ -23,14 +22,10 @@ from typing import Any
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "compat")]
-
-from live import running_server  # noqa: E402
-
-from helpers import pool_body, project_body  # noqa: E402
-from kvorum.store import db, migrate  # noqa: E402
-from pgserver import PostgresServer  # noqa: E402
+from kvorum.store import db, migrate
+from tests.helpers import CHOICE_RESULT, HIDDEN_NOTE, IMAGE_INPUT, pool_body, project_body, task_spec
+from tests.support.live import running_server
+from tests.support.pgserver import PostgresServer
 
 
 def bodies(pool_id: str, total: int, batch: int) -> list[bytes]:
@@ -107,8 +102,11 @@ def peak_rss_mb(log_dir: Path) -> float:
 
 
 def setup_pool(http: httpx.Client) -> str:
-    project = http.post("/api/v1/projects", json=project_body()).json()
-    return str(http.post("/api/v1/pools", json=pool_body(project["id"])).json()["id"])
+    """A pool of image tasks with a note, at overlap 3 (as the floor's rows)."""
+    spec = task_spec(IMAGE_INPUT | HIDDEN_NOTE, CHOICE_RESULT)
+    project = http.post("/api/v1/projects", json=project_body(task_spec=spec)).json()
+    defaults = {"default_overlap_for_new_task_suites": 3, "default_overlap_for_new_tasks": 3}
+    return str(http.post("/api/v1/pools", json=pool_body(project["id"], defaults=defaults)).json()["id"])
 
 
 def kvorum_async(live: Any, total: int, batch: int) -> tuple[float, int]:

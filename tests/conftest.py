@@ -1,13 +1,9 @@
 """Fixtures shared by the whole suite.
 
-Every test that takes `database_url` runs once on SQLite and once on a throwaway PostgreSQL.
-Each test gets a fresh, migrated database cloned from a template made once per session.
-KVORUM_TEST_BACKENDS=sqlite (or postgresql) narrows the run while developing.
+Every test that takes `database_url` runs once on each backend of BACKENDS (SQLite and a throwaway
+PostgreSQL unless KVORUM_TEST_BACKENDS narrows them), each time on a fresh, migrated database.
 """
 
-import itertools
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,57 +11,31 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import pool_body, project_body, training_body
 from kvorum.app import create_app
 from kvorum.clock import SettableClock
 from kvorum.services.accounts import requesters as accounts
 from kvorum.services.context import Context
 from kvorum.settings import Settings
-from kvorum.store import db, migrate
-from pgserver import PostgresServer
-
-BACKENDS = [name for name in os.environ.get("KVORUM_TEST_BACKENDS", "sqlite,postgresql").split(",") if name]
-_counter = itertools.count()
+from tests.helpers import created, pool_body, project_body, training_body
+from tests.support.databases import BACKENDS, Databases
+from tests.support.pgserver import PostgresServer
 
 
 @pytest.fixture(scope="session")
-def pg_server() -> Iterator[PostgresServer]:
-    with PostgresServer() as server:
-        server.create_database("kvorum_template")
-        engine = db.create(server.url_for("kvorum_template"))
-        migrate.upgrade(engine)
-        engine.dispose()
-        yield server
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    with Databases(tmp_path_factory.mktemp("template")) as made:
+        yield made
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "template.db"
-    engine = db.create(f"sqlite:///{path}")
-    migrate.upgrade(engine)
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    engine.dispose()
-    return path
-
-
-def fresh_database(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A migrated, empty database of the given backend, removed after the test."""
-    if backend == "sqlite":
-        path = tmp_path / "kvorum.db"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        yield f"sqlite:///{path}"
-        return
-    server: PostgresServer = request.getfixturevalue("pg_server")
-    name = f"kvorum_test_{os.getpid()}_{next(_counter)}"
-    server.create_database(name, template="kvorum_template")
-    yield server.url_for(name)
-    server.drop_database(name)
+def pg_server(databases: Databases) -> PostgresServer:
+    return databases.postgres
 
 
 @pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    yield from fresh_database(request.param, request, tmp_path)
+def database_url(request: pytest.FixtureRequest, databases: Databases, tmp_path: Path) -> Iterator[str]:
+    with databases.fresh(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
@@ -112,12 +82,7 @@ def other_api(app_client: TestClient, ctx: Context) -> TestClient:
     return client
 
 
-# Objects most API tests start from, created through the API as alice.
-
-
-def created(response: Any) -> dict[str, Any]:
-    assert response.status_code == 201, response.text
-    return dict(response.json())
+# Minimal objects (see tests.helpers) most API tests start from, created through the API as alice.
 
 
 @pytest.fixture

@@ -12,8 +12,97 @@ from kvorum.services.context import Context
 
 WILL_EXPIRE = "2040-01-01T00:00:00"
 
+# Minimal bodies: only what a valid object needs, so that a test names every setting it relies on.
+# Their values differ from the examples' on purpose (a test that forgets a setting fails).
+
+IMAGE_INPUT = {"image": {"type": "url"}}
+TEXT_RESULT = {"result": {"type": "string"}}
+CHOICE_RESULT = {"result": {"type": "string", "allowed_values": ["cat", "dog", "other"]}}
+HIDDEN_NOTE = {"note": {"type": "string", "required": False, "hidden": True, "max_length": 100}}
+
+
+def task_spec(
+    input_spec: dict[str, Any] | None = None, output_spec: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A classic task spec; an image input and a free-text `result` unless given."""
+    return copy.deepcopy(
+        {
+            "input_spec": input_spec or IMAGE_INPUT,
+            "output_spec": output_spec or TEXT_RESULT,
+            "view_spec": {"type": "classic", "markup": "<img src='{{input.image}}'>"},
+        }
+    )
+
 
 def project_body(**changes: Any) -> dict[str, Any]:
+    """A minimal project (see `task_spec`)."""
+    body = {"public_name": "Project", "public_description": "A project", "task_spec": task_spec()}
+    return copy.deepcopy(body | changes)
+
+
+def training_body(project_id: str, **changes: Any) -> dict[str, Any]:
+    """A minimal training: one task a suite, everything else left to Toloka's defaults."""
+    body = {
+        "project_id": project_id,
+        "private_name": "Training",
+        "may_contain_adult_content": False,
+        "training_tasks_in_task_suite_count": 1,
+    }
+    return copy.deepcopy(body | changes)
+
+
+def pool_body(project_id: str, **changes: Any) -> dict[str, Any]:
+    """A minimal pool: no mixer, filter, quality control or automation unless given."""
+    body = {
+        "project_id": project_id,
+        "private_name": "Pool",
+        "may_contain_adult_content": False,
+        "will_expire": WILL_EXPIRE,
+        "reward_per_assignment": 0.01,
+        "assignment_max_duration_seconds": 600,
+        "defaults": {"default_overlap_for_new_task_suites": 1},
+    }
+    return copy.deepcopy(body | changes)
+
+
+def mixer(real: int, golden: int = 0, training: int = 0, **settings: Any) -> dict[str, Any]:
+    """A mixer_config: how many real, control and training tasks make one suite."""
+    counts = {"real_tasks_count": real, "golden_tasks_count": golden, "training_tasks_count": training}
+    return counts | settings
+
+
+def mixer_pool(
+    project_id: str, *, real: int = 1, golden: int = 0, overlap: int = 1, **changes: Any
+) -> dict[str, Any]:
+    """A minimal pool whose mixer issues `real` real and `golden` control tasks a suite, each task
+    to `overlap` workers."""
+    issuing = {
+        "mixer_config": mixer(real, golden),
+        "defaults": {"default_overlap_for_new_task_suites": overlap},
+    }
+    return pool_body(project_id, **(issuing | changes))
+
+
+def training_requirement(training_id: str, passing_value: int) -> dict[str, Any]:
+    """quality_control.training_requirement: the training to pass and the skill value that passes."""
+    return {"training_pool_id": training_id, "training_passing_skill_value": passing_value}
+
+
+def languages_filter(*languages: str) -> dict[str, Any]:
+    """A pool filter admitting workers who speak any of `languages`."""
+    return {
+        "or": [
+            {"category": "profile", "key": "languages", "operator": "IN", "value": language}
+            for language in languages
+        ]
+    }
+
+
+# Toloka's examples, for the tests that check a whole example goes through.
+
+
+def example_project_body(**changes: Any) -> dict[str, Any]:
+    """A project with a hidden input and a choice of answers, as in Toloka's examples."""
     body: dict[str, Any] = {
         "public_name": "Cats or dogs",
         "public_description": "Say what is in the picture",
@@ -44,7 +133,8 @@ def project_body(**changes: Any) -> dict[str, Any]:
     return body
 
 
-def training_body(project_id: str, **changes: Any) -> dict[str, Any]:
+def example_training_body(project_id: str, **changes: Any) -> dict[str, Any]:
+    """The request body of Toloka's 'Create a training pool' example."""
     body: dict[str, Any] = {
         "project_id": project_id,
         "private_name": "Selection for a labeling task",
@@ -71,8 +161,8 @@ def _distribution() -> dict[str, Any]:
     }
 
 
-def pool_body(project_id: str, training_id: str | None = None, **changes: Any) -> dict[str, Any]:
-    """The example of Toloka's pool reference: every setting filled in."""
+def example_pool_body(project_id: str, training_id: str | None = None, **changes: Any) -> dict[str, Any]:
+    """Toloka's example pool, with every setting filled in."""
     body: dict[str, Any] = {
         "project_id": project_id,
         "private_name": "My first pool",
@@ -171,10 +261,7 @@ def pool_body(project_id: str, training_id: str | None = None, **changes: Any) -
         "priority": 10,
     }
     if training_id is not None:
-        body["quality_control"]["training_requirement"] = {
-            "training_pool_id": training_id,
-            "training_passing_skill_value": 70,
-        }
+        body["quality_control"]["training_requirement"] = training_requirement(training_id, 70)
     body.update(changes)
     return copy.deepcopy(body)
 
@@ -203,6 +290,12 @@ def with_value(body: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     return result
 
 
+def created(response: Any) -> dict[str, Any]:
+    """The body of a 201 answer."""
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
 def assert_error(response: Any, status: int, code: str, *paths: str) -> dict[str, Any]:
     """The response is a Toloka error with this status and code, naming each of `paths` in the payload."""
     assert response.status_code == status, response.text
@@ -226,24 +319,6 @@ def race(function: Any, count: int = 8) -> list[Any]:
 
     with ThreadPoolExecutor(max_workers=count) as executor:
         return list(executor.map(attempt, range(count)))
-
-
-def mixer_pool(project_id: str, overlap: int = 1, **changes: Any) -> dict[str, Any]:
-    body = pool_body(project_id, **changes)
-    for key in (
-        "dynamic_overlap_config",
-        "dynamic_pricing_config",
-        "quality_control",
-        "speed_quality_balance",
-    ):
-        body.pop(key)
-    body["defaults"] = {
-        "default_overlap_for_new_tasks": overlap,
-        "default_overlap_for_new_task_suites": overlap,
-    }
-    body["mixer_config"] = {"real_tasks_count": 2, "golden_tasks_count": 1, "training_tasks_count": 0}
-    body["filter"] = {"or": [{"category": "profile", "key": "languages", "operator": "IN", "value": "EN"}]}
-    return body
 
 
 def worker_client(

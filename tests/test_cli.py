@@ -13,7 +13,7 @@ from kvorum.services.accounts import workers
 from kvorum.services.context import Context
 from kvorum.settings import Settings
 from kvorum.store import db, migrate
-from pgserver import PostgresServer
+from tests.support.pgserver import PostgresServer
 
 runner = CliRunner()
 

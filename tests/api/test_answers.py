@@ -6,7 +6,6 @@ from typing import Any
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
-from helpers import pool_body, project_body, worker_client
 from kvorum.schemas.operation import OperationOut
 from kvorum.schemas.pool_out import PoolOut
 from kvorum.schemas.project_out import ProjectOut
@@ -14,6 +13,7 @@ from kvorum.schemas.requester import RequesterOut
 from kvorum.schemas.training_out import TrainingAsPoolOut, TrainingOut
 from kvorum.schemas.user_restriction_out import UserRestrictionOut
 from kvorum.services.context import Context
+from tests.helpers import example_pool_body, example_project_body, worker_client
 
 PREFIXES = (
     "/api/v1/requester",
@@ -73,11 +73,11 @@ def test_answers_fit_their_models(
 ) -> None:
     assert_fits(RequesterOut, ok(api.get("/api/v1/requester")))
 
-    project = ok(api.post("/api/v1/projects", json=project_body(metadata={"team": ["a"]})), 201)
+    project = ok(api.post("/api/v1/projects", json=example_project_body(metadata={"team": ["a"]})), 201)
     assert_fits(ProjectOut, project)
     url = f"/api/v1/projects/{project['id']}"
     assert_fits(ProjectOut, ok(api.get(url)))
-    assert_fits(ProjectOut, ok(api.put(url, json=project_body(private_comment="changed"))))
+    assert_fits(ProjectOut, ok(api.put(url, json=example_project_body(private_comment="changed"))))
     assert_page_fits(ProjectOut, ok(api.get("/api/v1/projects")))
     assert_fits(OperationOut, ok(api.post(f"{url}/archive"), 202))
 
@@ -90,7 +90,7 @@ def test_answers_fit_their_models(
     assert_fits(TrainingOut, ok(api.put(url, json={**training, "retry_training_after_days": 3})))
     assert_page_fits(TrainingOut, ok(api.get("/api/v1/trainings")))
 
-    pool = ok(api.post("/api/v1/pools", json=pool_body(training["project_id"], training["id"])), 201)
+    pool = ok(api.post("/api/v1/pools", json=example_pool_body(training["project_id"], training["id"])), 201)
     assert_fits(PoolOut, pool)
     url = f"/api/v1/pools/{pool['id']}"
     assert_fits(OperationOut, ok(api.post(f"{url}/open"), 202))
@@ -99,7 +99,7 @@ def test_answers_fit_their_models(
     assert {"last_started", "last_stopped", "last_close_reason"} <= set(closed)
     assert_fits(PoolOut, closed)
     assert_fits(PoolOut, ok(api.patch(url, json={"priority": 9})))
-    assert_fits(PoolOut, ok(api.put(url, json=pool_body(training["project_id"], priority=3))))
+    assert_fits(PoolOut, ok(api.put(url, json=example_pool_body(training["project_id"], priority=3))))
     assert_fits(OperationOut, ok(api.post(f"{url}/clone"), 202))
     assert_page_fits(PoolOut, ok(api.get("/api/v1/pools")))
 

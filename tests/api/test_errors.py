@@ -1,7 +1,7 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import assert_error, pool_body, project_body
+from tests.helpers import assert_error, pool_body, project_body
 
 
 def test_requester_is_the_token_owner(api: TestClient) -> None:

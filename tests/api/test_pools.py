@@ -4,8 +4,18 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import assert_error, pool_body, project_body, training_body, with_value, without
 from kvorum.clock import SettableClock
+from tests.helpers import (
+    assert_error,
+    example_pool_body,
+    mixer,
+    pool_body,
+    project_body,
+    training_body,
+    training_requirement,
+    with_value,
+    without,
+)
 
 
 def create_pool(api: TestClient, body: dict[str, Any]) -> dict[str, Any]:
@@ -17,7 +27,7 @@ def create_pool(api: TestClient, body: dict[str, Any]) -> dict[str, Any]:
 def test_reference_pool_is_created_with_every_setting(
     api: TestClient, project: dict[str, Any], training: dict[str, Any]
 ) -> None:
-    body = pool_body(project["id"], training["id"])
+    body = example_pool_body(project["id"], training["id"])
     pool = create_pool(api, body)
     assert pool["status"] == "CLOSED"
     assert pool["type"] == "REGULAR"
@@ -167,9 +177,9 @@ def test_invalid_pools_name_the_field_and_write_nothing(
     api: TestClient, project: dict[str, Any], path: str, value: object, code: str
 ) -> None:
     body = (
-        without(pool_body(project["id"]), path)
+        without(example_pool_body(project["id"]), path)
         if value is None
-        else with_value(pool_body(project["id"]), path, value)
+        else with_value(example_pool_body(project["id"]), path, value)
     )
     error = assert_error(api.post("/api/v1/pools", json=body), 400, "VALIDATION_ERROR")
     matching = {
@@ -187,12 +197,12 @@ def test_every_problem_is_reported_at_once(api: TestClient, project: dict[str, A
 
 
 def test_reward_zero_is_only_for_control_and_training_tasks(api: TestClient, project: dict[str, Any]) -> None:
-    body = pool_body(project["id"], reward_per_assignment=0)
+    body = pool_body(project["id"], reward_per_assignment=0, mixer_config=mixer(real=2, golden=1))
     error = assert_error(
         api.post("/api/v1/pools", json=body), 400, "VALIDATION_ERROR", "reward_per_assignment"
     )
     assert "control and training" in error["payload"]["reward_per_assignment"]["message"]
-    body["mixer_config"].update(real_tasks_count=0, min_real_tasks_count=0)
+    body["mixer_config"].update(real_tasks_count=0)
     assert api.post("/api/v1/pools", json=body).status_code == 201
 
 
@@ -200,6 +210,11 @@ def test_training_requirement_must_name_a_training_of_the_same_project(
     api: TestClient, project: dict[str, Any], training: dict[str, Any]
 ) -> None:
     path = "quality_control.training_requirement.training_pool_id"
+
+    def required(training_id: str) -> dict[str, Any]:
+        qc = {"training_requirement": training_requirement(training_id, 70)}
+        return pool_body(project["id"], quality_control=qc)
+
     other_project = api.post("/api/v1/projects", json=project_body()).json()
     foreign = api.post("/api/v1/trainings", json=training_body(other_project["id"])).json()
     regular = create_pool(api, pool_body(project["id"]))
@@ -209,15 +224,13 @@ def test_training_requirement_must_name_a_training_of_the_same_project(
         ("9999", "ENTITY_DOES_NOT_EXIST"),
     ):
         error = assert_error(
-            api.post("/api/v1/pools", json=pool_body(project["id"], training_id)),
+            api.post("/api/v1/pools", json=required(training_id)),
             400,
             "VALIDATION_ERROR",
             path,
         )
         assert error["payload"][path]["code"] == code
-    assert create_pool(api, pool_body(project["id"], training["id"]))["quality_control"][
-        "training_requirement"
-    ] == {
+    assert create_pool(api, required(training["id"]))["quality_control"]["training_requirement"] == {
         "training_pool_id": training["id"],
         "training_passing_skill_value": 70,
     }

@@ -1,16 +1,16 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import assert_error, pool_body, project_body, with_value, without
+from tests.helpers import assert_error, example_project_body, pool_body, project_body, with_value, without
 
 
 def test_create_and_read_back(api: TestClient) -> None:
-    response = api.post("/api/v1/projects", json=project_body())
+    response = api.post("/api/v1/projects", json=example_project_body())
     assert response.status_code == 201, response.text
     created = response.json()
     assert created["status"] == "ACTIVE"
     assert created["owner"]["myself"] is True
-    assert created["task_spec"] == project_body()["task_spec"]
+    assert created["task_spec"] == example_project_body()["task_spec"]
     assert api.get(f"/api/v1/projects/{created['id']}").json() == created
 
 
@@ -102,7 +102,8 @@ def test_invalid_projects_are_rejected_with_the_field_named(
     api: TestClient, body_change: tuple[str, object], code: str, path: str
 ) -> None:
     field, value = body_change
-    body = without(project_body(), field) if value is None else with_value(project_body(), field, value)
+    example = example_project_body()
+    body = without(example, field) if value is None else with_value(example, field, value)
     response = api.post("/api/v1/projects", json=body)
     error = assert_error(response, 400, "VALIDATION_ERROR", path)
     assert error["payload"][path]["code"] == code

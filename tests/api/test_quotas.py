@@ -2,9 +2,9 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
-from helpers import assert_error, pool_body, project_body, training_body
 from kvorum.clock import SettableClock
 from kvorum.services.context import Context
+from tests.helpers import assert_error, pool_body, project_body, training_body
 
 
 def test_pool_creation_quota_per_minute_and_day(api: TestClient, ctx: Context, clock: SettableClock) -> None:

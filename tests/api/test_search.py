@@ -4,8 +4,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import assert_error, pool_body, project_body
 from kvorum.clock import SettableClock
+from tests.helpers import assert_error, pool_body, project_body
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import assert_error
+from tests.helpers import assert_error, created, pool_body
 
 
 def suite(pool_id: str, size: int = 2, **extra: Any) -> dict[str, Any]:
@@ -33,7 +33,9 @@ def test_create_one_and_read_it_back(api: TestClient, pool: dict[str, Any]) -> N
     assert [item["id"] for item in found["items"]] == [created["id"]]
 
 
-def test_async_batch_with_defaults_and_skip(api: TestClient, pool: dict[str, Any]) -> None:
+def test_async_batch_with_defaults_and_skip(api: TestClient, project: dict[str, Any]) -> None:
+    defaults = {"default_overlap_for_new_task_suites": 3}
+    pool = created(api.post("/api/v1/pools", json=pool_body(project["id"], defaults=defaults)))
     bad = suite(pool["id"])
     bad["tasks"][1]["input_values"] = {}
     body = [suite(pool["id"]), bad, suite(pool["id"], 3)]

@@ -4,8 +4,33 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import assert_error, pool_body, training_body
 from kvorum.services.context import Context
+from tests.helpers import (
+    CHOICE_RESULT,
+    HIDDEN_NOTE,
+    IMAGE_INPUT,
+    assert_error,
+    created,
+    mixer,
+    pool_body,
+    project_body,
+    task_spec,
+    training_body,
+)
+
+
+@pytest.fixture
+def project(api: TestClient) -> dict[str, Any]:
+    """Image tasks with a hidden note, answered with cat, dog or other."""
+    spec = task_spec(IMAGE_INPUT | HIDDEN_NOTE, CHOICE_RESULT)
+    return created(api.post("/api/v1/projects", json=project_body(task_spec=spec)))
+
+
+@pytest.fixture
+def pool(api: TestClient, project: dict[str, Any]) -> dict[str, Any]:
+    """New tasks get overlap 3 unless they set their own."""
+    defaults = {"default_overlap_for_new_task_suites": 3, "default_overlap_for_new_tasks": 3}
+    return created(api.post("/api/v1/pools", json=pool_body(project["id"], defaults=defaults)))
 
 
 def image_tasks(pool_id: str, count: int, start: int = 0, **extra: Any) -> list[dict[str, Any]]:
@@ -215,8 +240,7 @@ def test_training_and_zero_reward_pools_take_only_tasks_with_answers(
     api: TestClient, project: dict[str, Any]
 ) -> None:
     training = api.post("/api/v1/trainings", json=training_body(project["id"])).json()
-    free = pool_body(project["id"], reward_per_assignment=0)
-    free["mixer_config"].update(real_tasks_count=0, min_real_tasks_count=0)
+    free = pool_body(project["id"], reward_per_assignment=0, mixer_config=mixer(real=0, golden=1))
     zero = api.post("/api/v1/pools", json=free).json()
     for pool_id in (training["id"], zero["id"]):
         error = assert_error(

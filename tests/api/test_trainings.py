@@ -3,11 +3,18 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import assert_error, pool_body, training_body, without
+from tests.helpers import (
+    assert_error,
+    example_training_body,
+    pool_body,
+    training_body,
+    training_requirement,
+    without,
+)
 
 
 def test_reference_training_round_trip(api: TestClient, project: dict[str, Any]) -> None:
-    body = training_body(project["id"])
+    body = example_training_body(project["id"])
     response = api.post("/api/v1/trainings", json=body)
     assert response.status_code == 201, response.text
     training = response.json()
@@ -38,7 +45,8 @@ def test_training_lifecycle_and_clone(api: TestClient, project: dict[str, Any]) 
 
 def test_a_training_required_by_a_pool_cannot_be_archived(api: TestClient, project: dict[str, Any]) -> None:
     training = api.post("/api/v1/trainings", json=training_body(project["id"])).json()
-    pool = api.post("/api/v1/pools", json=pool_body(project["id"], training["id"])).json()
+    qc = {"training_requirement": training_requirement(training["id"], 70)}
+    pool = api.post("/api/v1/pools", json=pool_body(project["id"], quality_control=qc)).json()
     assert_error(api.post(f"/api/v1/trainings/{training['id']}/archive"), 409, "CONFLICT_STATE")
     api.post(f"/api/v1/pools/{pool['id']}/archive")
     assert api.post(f"/api/v1/trainings/{training['id']}/archive").status_code == 202

@@ -1,4 +1,9 @@
-"""Projects, trainings and pools built with toloka-kit's own classes, and a round-trip check."""
+"""Projects, trainings and pools built with toloka-kit's own classes, and a round-trip check.
+
+`project`, `training` and `pool` are minimal: only what a valid object needs, so that a test names
+every setting it relies on. The `example_*` builders fill in every setting, for the tests that
+check a whole object goes through.
+"""
 
 import datetime
 from decimal import Decimal
@@ -29,6 +34,44 @@ WILL_EXPIRE = datetime.datetime(2040, 1, 1, tzinfo=datetime.UTC)
 SKILL_ID = "1289"
 
 
+def project(**changes: Any) -> Project:
+    """A minimal project: an `image` URL input and a free-text `animal` output."""
+    task_spec = TaskSpec(
+        input_spec={"image": field_spec.UrlSpec()},
+        output_spec={"animal": field_spec.StringSpec()},
+        view_spec=ClassicViewSpec(markup="<img src='{{input.image}}'>"),
+    )
+    settings = {
+        "public_name": "Animals",
+        "public_description": "What is in the picture?",
+        "task_spec": task_spec,
+    }
+    return Project(**(settings | changes))
+
+
+def training(project_id: str, **changes: Any) -> Training:
+    """A minimal training: one task a suite, everything else left to Toloka's defaults."""
+    settings = {
+        "private_name": "Training",
+        "may_contain_adult_content": False,
+        "training_tasks_in_task_suite_count": 1,
+    }
+    return Training(project_id=project_id, **(settings | changes))
+
+
+def pool(project_id: str, **changes: Any) -> Pool:
+    """A minimal pool: no mixer, filter, quality control or automation unless given."""
+    settings = {
+        "private_name": "Pool",
+        "may_contain_adult_content": False,
+        "will_expire": WILL_EXPIRE,
+        "reward_per_assignment": 0.01,
+        "assignment_max_duration_seconds": 600,
+        "defaults": Pool.Defaults(default_overlap_for_new_task_suites=1),
+    }
+    return Pool(project_id=project_id, **(settings | changes))
+
+
 def every_input_field() -> dict[str, field_spec.FieldSpec]:
     """One input field of every type, with the constraints each type takes."""
     return {
@@ -53,7 +96,8 @@ def every_input_field() -> dict[str, field_spec.FieldSpec]:
     }
 
 
-def classic_project(name: str = "Compat: every field type") -> Project:
+def example_project(name: str = "Compat: every field type") -> Project:
+    """A classic project with every field type and every view setting."""
     return Project(
         public_name=name,
         public_description="Every field spec type",
@@ -108,8 +152,8 @@ def template_builder_project() -> Project:
     )
 
 
-def reference_training(project_id: str) -> Training:
-    """The request body of the 'Create a training pool' reference page of Toloka's documentation."""
+def example_training(project_id: str) -> Training:
+    """The request body of Toloka's 'Create a training pool' example."""
     return Training(
         project_id=project_id,
         private_name="Selection for a labeling task",
@@ -137,9 +181,9 @@ def distribution() -> TaskDistributionFunction:
     )
 
 
-def full_pool(project_id: str, training_id: str, **changes: Any) -> Pool:
+def example_pool(project_id: str, training_id: str) -> Pool:
     """A pool with every setting filled in through the client's classes and rule builder."""
-    pool = Pool(
+    full = Pool(
         project_id=project_id,
         private_name="Compat pool",
         private_comment="every setting",
@@ -188,32 +232,30 @@ def full_pool(project_id: str, training_id: str, **changes: Any) -> Pool:
         ),
         metadata={"team": ["compat"]},
     )
-    pool.set_training_requirement(training_pool_id=training_id, training_passing_skill_value=70)
-    pool.set_captcha_frequency(QualityControl.CaptchaFrequency.LOW)
+    full.set_training_requirement(training_pool_id=training_id, training_passing_skill_value=70)
+    full.set_captcha_frequency(QualityControl.CaptchaFrequency.LOW)
     settings = QualityControl.CheckpointsConfig.Settings(
         target_overlap=5, task_distribution_function=distribution()
     )
-    pool.set_checkpoints_config(real_settings=settings, golden_settings=settings, training_settings=settings)
-    pool.quality_control.add_action(
+    full.set_checkpoints_config(real_settings=settings, golden_settings=settings, training_settings=settings)
+    full.quality_control.add_action(
         collector=collectors.AssignmentSubmitTime(history_size=5, fast_submit_threshold_seconds=20),
         conditions=[conditions.FastSubmittedCount > 1],
         action=actions.RestrictionV2(
             scope="PROJECT", duration=10, duration_unit="DAYS", private_comment="fast"
         ),
     )
-    pool.quality_control.add_action(
+    full.quality_control.add_action(
         collector=collectors.GoldenSet(history_size=10),
         conditions=[conditions.GoldenSetCorrectAnswersRate < 60, conditions.GoldenSetAnswersCount >= 3],
         action=actions.RestrictionV2(scope="POOL", duration=1, duration_unit="DAYS"),
     )
-    pool.quality_control.add_action(
+    full.quality_control.add_action(
         collector=collectors.AssignmentsAssessment(),
         conditions=[conditions.AssessmentEvent == conditions.AssessmentEvent.REJECT],
         action=actions.ChangeOverlap(delta=1, open_pool=True),
     )
-    for name, value in changes.items():
-        setattr(pool, name, value)
-    return pool
+    return full
 
 
 def _normal(value: Any) -> Any:

@@ -10,16 +10,17 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from live import AsyncFacade, LiveServer, live_server_on_fresh_database, root_conftest
 from toloka.async_client import AsyncTolokaClient
 from toloka.client import TolokaClient
+
+from tests.support.databases import BACKENDS
+from tests.support.live import AsyncFacade, LiveServer, live_server_on_fresh_database
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """One `live_server` per backend of the suite's BACKENDS, shared by the whole session."""
     if "live_server" in metafunc.fixturenames:
-        backends = root_conftest(metafunc.config).BACKENDS
-        metafunc.parametrize("live_server", backends, indirect=True, scope="session")
+        metafunc.parametrize("live_server", BACKENDS, indirect=True, scope="session")
 
 
 GENEROUS_QUOTAS = {

@@ -5,10 +5,11 @@ from typing import Any
 
 import httpx
 import pytest
-from live import LiveServer, create_account
-from test_task_creation import image_pool, image_project
 from toloka.client import Assignment, Pool, Project, Task
 from toloka.client.exceptions import ConflictStateApiError
+
+from tests.compat import builders
+from tests.support.live import LiveServer, create_account
 
 pytestmark = pytest.mark.compat
 
@@ -21,8 +22,8 @@ def worker(server: LiveServer, *options: str) -> httpx.Client:
 
 
 def test_requester_reviews_what_workers_did(api: API, live_server: LiveServer) -> None:
-    project: Project = api.create_project(image_project())
-    sent = image_pool(project.id)
+    project: Project = api.create_project(builders.project())
+    sent = builders.pool(project.id)
     sent.auto_accept_solutions = False
     sent.auto_accept_period_day = 3
     sent.set_mixer_config(real_tasks_count=2, golden_tasks_count=0, training_tasks_count=0)

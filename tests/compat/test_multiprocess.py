@@ -10,9 +10,10 @@ from typing import Any
 
 import httpx
 import pytest
-from live import LiveServer, create_account, create_requester, root_conftest, running_server
 
-from helpers import mixer_pool, pool_body, project_body
+from tests.helpers import mixer_pool, pool_body, project_body
+from tests.support.databases import BACKENDS
+from tests.support.live import LiveServer, create_account, create_requester, fresh_database, running_server
 
 pytestmark = pytest.mark.compat
 
@@ -22,20 +23,17 @@ QUOTA = 5
 @pytest.fixture
 def servers(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[list[LiveServer]]:
     """Two processes, each with two workers, sharing one fresh database and one requester."""
-    if "postgresql" not in root_conftest(request.config).BACKENDS:
+    if "postgresql" not in BACKENDS:
         pytest.skip("needs PostgreSQL")
-    database = root_conftest(request.config).fresh_database("postgresql", request, tmp_path)
-    url = next(database)
-    token = create_requester(url)
     env = {"KVORUM_QUOTA_POOL_CREATE_PER_MINUTE": str(QUOTA), "KVORUM_QUOTA_POOL_CREATE_PER_DAY": str(QUOTA)}
-    with ExitStack() as stack:
+    with fresh_database("postgresql", request, tmp_path) as url, ExitStack() as stack:
+        token = create_requester(url)
         yield [
             stack.enter_context(
                 running_server("postgresql", url, tmp_path, env, token=token, extra_args=("--workers", "2"))
             )
             for _ in range(2)
         ]
-    next(database, None)
 
 
 def clients(servers: list[LiveServer]) -> list[httpx.Client]:
@@ -77,7 +75,7 @@ def test_processes_share_quotas_transitions_and_operation_ids(servers: list[Live
 def test_processes_never_over_issue(servers: list[LiveServer]) -> None:
     first = clients(servers)[0]
     project = first.post("/api/v1/projects", json=project_body()).json()
-    pool = first.post("/api/v1/pools", json=mixer_pool(project["id"], overlap=2)).json()
+    pool = first.post("/api/v1/pools", json=mixer_pool(project["id"], real=2, golden=1, overlap=2)).json()
     tasks = [
         {"pool_id": pool["id"], "input_values": {"image": f"https://img.example/{n}.png"}} for n in range(6)
     ]

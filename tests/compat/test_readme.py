@@ -4,7 +4,8 @@ import re
 from pathlib import Path
 
 import pytest
-from live import LiveServer
+
+from tests.support.live import LiveServer
 
 pytestmark = pytest.mark.compat
 

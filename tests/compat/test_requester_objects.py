@@ -8,10 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import builders
 import pytest
-from builders import assert_kept
-from live import LiveServer, live_server_on_fresh_database
 from toloka.client import Pool, Project, TolokaClient, Training, operations
 from toloka.client.exceptions import (
     AuthenticationApiError,
@@ -22,6 +19,10 @@ from toloka.client.exceptions import (
 )
 from toloka.client.requester import Requester
 
+from tests.compat import builders
+from tests.compat.builders import assert_kept
+from tests.support.live import LiveServer, live_server_on_fresh_database
+
 pytestmark = pytest.mark.compat
 
 API = Any  # a TolokaClient, or an AsyncTolokaClient behind the conftest's AsyncFacade
@@ -29,13 +30,13 @@ API = Any  # a TolokaClient, or an AsyncTolokaClient behind the conftest's Async
 
 @pytest.fixture
 def project(api: API) -> Project:
-    created: Project = api.create_project(builders.classic_project())
+    created: Project = api.create_project(builders.example_project())
     return created
 
 
 @pytest.fixture
 def training(api: API, project: Project) -> Training:
-    created: Training = api.create_training(builders.reference_training(project.id))
+    created: Training = api.create_training(builders.example_training(project.id))
     return created
 
 
@@ -60,7 +61,7 @@ def test_get_requester(api: API) -> None:
 
 @pytest.mark.parametrize(
     "build",
-    [builders.classic_project, builders.template_builder_project],
+    [builders.example_project, builders.template_builder_project],
     ids=["classic_every_field_type", "template_builder"],
 )
 def test_create_and_get_project(api: API, build: Callable[[], Project]) -> None:
@@ -75,7 +76,7 @@ def test_create_and_get_project(api: API, build: Callable[[], Project]) -> None:
 
 
 def test_find_and_page_projects(api: API) -> None:
-    made = [api.create_project(builders.classic_project(f"Compat search {name}")) for name in "cba"]
+    made = [api.create_project(builders.project(public_name=f"Compat search {name}")) for name in "cba"]
     first, last = made[0], made[-1]
     mine = {"id_gte": first.id, "created_gte": first.created, "created_lte": last.created}
 
@@ -93,7 +94,7 @@ def test_find_and_page_projects(api: API) -> None:
 
 
 def test_update_and_archive_project(api: API, project: Project, training: Training) -> None:
-    pool = api.create_pool(builders.full_pool(project.id, training.id))
+    pool = api.create_pool(builders.pool(project.id))
     project.public_description = "Updated description"
     project.private_comment = "updated"
     updated = api.update_project(project.id, project)
@@ -119,7 +120,7 @@ def test_archive_project_async(api: API, project: Project) -> None:
 
 
 def test_training_lifecycle(api: API, project: Project) -> None:
-    sent = builders.reference_training(project.id)
+    sent = builders.example_training(project.id)
     created = api.create_training(sent)
     assert created.id
     assert created.status == Training.Status.CLOSED
@@ -182,7 +183,7 @@ def test_training_operations(api: API, training: Training) -> None:
 
 
 def test_create_full_pool(api: API, project: Project, training: Training) -> None:
-    sent = builders.full_pool(project.id, training.id)
+    sent = builders.example_pool(project.id, training.id)
     created = api.create_pool(sent)
     assert created.id
     assert created.status == Pool.Status.CLOSED
@@ -191,11 +192,8 @@ def test_create_full_pool(api: API, project: Project, training: Training) -> Non
     assert api.get_pool(created.id) == created
 
 
-def test_find_and_page_pools(api: API, project: Project, training: Training) -> None:
-    made = [
-        api.create_pool(builders.full_pool(project.id, training.id, private_name=f"Compat pool {i}"))
-        for i in range(3)
-    ]
+def test_find_and_page_pools(api: API, project: Project) -> None:
+    made = [api.create_pool(builders.pool(project.id, private_name=f"Compat pool {i}")) for i in range(3)]
     opened = api.open_pool(made[1].id)
     created_range = {"created_gte": made[0].created, "created_lte": made[-1].created}
 
@@ -210,7 +208,7 @@ def test_find_and_page_pools(api: API, project: Project, training: Training) -> 
 
 
 def test_pool_lifecycle(api: API, project: Project, training: Training) -> None:
-    pool = api.create_pool(builders.full_pool(project.id, training.id))
+    pool = api.create_pool(builders.example_pool(project.id, training.id))
 
     patched = api.patch_pool(pool.id, priority=42)
     assert patched.priority == 42
@@ -256,8 +254,8 @@ def test_pool_lifecycle(api: API, project: Project, training: Training) -> None:
     assert api.get_pool(pool.id) == archived
 
 
-def test_pool_operations(api: API, project: Project, training: Training) -> None:
-    pool = api.create_pool(builders.full_pool(project.id, training.id))
+def test_pool_operations(api: API, project: Project) -> None:
+    pool = api.create_pool(builders.pool(project.id))
 
     done = finish(api, api.open_pool_async(pool.id), operations.PoolOpenOperation)
     assert done.parameters.pool_id == pool.id
@@ -303,7 +301,7 @@ def _set(path: str, value: Any) -> Callable[[Pool], None]:
     ],
 )
 def test_invalid_pool(api: API, project: Project, training: Training, field: str, value: Any) -> None:
-    pool = builders.full_pool(project.id, training.id)
+    pool = builders.example_pool(project.id, training.id)
     _set(field, value)(pool)
     with pytest.raises(ValidationApiError) as raised:
         api.create_pool(pool)
@@ -317,8 +315,8 @@ def test_missing_pool(api: API) -> None:
     assert raised.value.code == "DOES_NOT_EXIST"
 
 
-def test_archiving_an_open_pool_conflicts(api: API, project: Project, training: Training) -> None:
-    pool = api.open_pool(api.create_pool(builders.full_pool(project.id, training.id)).id)
+def test_archiving_an_open_pool_conflicts(api: API, project: Project) -> None:
+    pool = api.open_pool(api.create_pool(builders.pool(project.id)).id)
     with pytest.raises(ConflictStateApiError) as raised:
         api.archive_pool(pool.id)
     assert raised.value.code == "CONFLICT_STATE"
@@ -345,12 +343,11 @@ def throttled_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator
 def test_pool_create_quota_raises_too_many_requests(throttled_server: LiveServer) -> None:
     """The default client retries the 429 with its normal backoff (~12 s), then raises it."""
     client = TolokaClient(throttled_server.token, url=throttled_server.url)
-    project = client.create_project(builders.classic_project())
-    training = client.create_training(builders.reference_training(project.id))
+    project = client.create_project(builders.project())
     for _ in range(2):
-        client.create_pool(builders.full_pool(project.id, training.id))
+        client.create_pool(builders.pool(project.id))
     with pytest.raises(TooManyRequestsApiError) as raised:
-        client.create_pool(builders.full_pool(project.id, training.id))
+        client.create_pool(builders.pool(project.id))
     assert raised.value.code == "TOO_MANY_REQUESTS"
     assert raised.value.status_code == 429
     assert len(client.find_pools(project_id=project.id).items) == 2

@@ -13,48 +13,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from live import live_server_on_fresh_database, root_conftest, running_server
 from toloka.async_client import AsyncTolokaClient
-from toloka.client import Pool, Project, Task, TaskSuite, TolokaClient, operations
+from toloka.client import Pool, Task, TaskSuite, TolokaClient, operations
 from toloka.client.exceptions import TooManyRequestsApiError, ValidationApiError
-from toloka.client.project import field_spec
-from toloka.client.project.task_spec import TaskSpec
-from toloka.client.project.view_spec import ClassicViewSpec
+
+from tests.compat import builders
+from tests.support.databases import BACKENDS
+from tests.support.live import fresh_database, live_server_on_fresh_database, running_server
 
 pytestmark = pytest.mark.compat
 
 API = Any
-WILL_EXPIRE = datetime.datetime(2040, 1, 1, tzinfo=datetime.UTC)
-
-
-def image_project() -> Project:
-    return Project(
-        public_name="Animals",
-        public_description="What is in the picture?",
-        task_spec=TaskSpec(
-            input_spec={"image": field_spec.UrlSpec()},
-            output_spec={"animal": field_spec.StringSpec(allowed_values=["cat", "dog"])},
-            view_spec=ClassicViewSpec(markup="<img src='{{input.image}}'>"),
-        ),
-    )
-
-
-def image_pool(project_id: str) -> Pool:
-    return Pool(
-        project_id=project_id,
-        private_name="Animals",
-        may_contain_adult_content=False,
-        will_expire=WILL_EXPIRE,
-        reward_per_assignment=0.01,
-        assignment_max_duration_seconds=600,
-        defaults=Pool.Defaults(default_overlap_for_new_tasks=3, default_overlap_for_new_task_suites=2),
-    )
 
 
 @pytest.fixture
 def pool(api: API) -> Pool:
-    project = api.create_project(image_project())
-    created: Pool = api.create_pool(image_pool(project.id))
+    """New tasks get overlap 3 and new suites 2 unless they set their own."""
+    project = api.create_project(builders.project())
+    defaults = Pool.Defaults(default_overlap_for_new_tasks=3, default_overlap_for_new_task_suites=2)
+    created: Pool = api.create_pool(builders.pool(project.id, defaults=defaults))
     return created
 
 
@@ -195,7 +172,7 @@ def test_operations_search(api: API, pool: Pool) -> None:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def backend(request: pytest.FixtureRequest) -> str:
-    if request.param not in root_conftest(request.config).BACKENDS:
+    if request.param not in BACKENDS:
         pytest.skip(f"{request.param} not in KVORUM_TEST_BACKENDS")
     return str(request.param)
 
@@ -208,7 +185,7 @@ def test_one_hundred_thousand_tasks_through_the_async_client(
 ) -> None:
     with live_server_on_fresh_database(backend, request, tmp_path, UNLIMITED) as server:
         sync = TolokaClient(server.token, url=server.url)
-        pool = sync.create_pool(image_pool(sync.create_project(image_project()).id))
+        pool = sync.create_pool(builders.pool(sync.create_project(builders.project()).id))
         images = urls(100_000)
         tasks = [Task(input_values={"image": url}, pool_id=pool.id) for url in images]
 
@@ -227,30 +204,28 @@ def test_accepted_operations_finish_after_a_crash(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     """Operations stored but not run when the server dies are run, once, by the next server."""
-    database = root_conftest(request.config).fresh_database(backend, request, tmp_path)
-    url = next(database)
-    deferred = {"KVORUM_INLINE_OPERATION_ITEMS": "0", "KVORUM_RUN_BACKGROUND_JOBS": "false"}
-    with running_server(backend, url, tmp_path, deferred) as first:
-        client = TolokaClient(first.token, url=first.url)
-        pool = client.create_pool(image_pool(client.create_project(image_project()).id))
-        submitted = [
-            client.create_tasks_async(
-                [Task(input_values={"image": u}, pool_id=pool.id) for u in urls(1000, 1000 * n)],
-                allow_defaults=True,
-            )
-            for n in range(3)
-        ]
-        assert {operation.status for operation in submitted} == {operations.Operation.Status.PENDING}
-        os.kill(first.process.pid, signal.SIGKILL)
-        first.process.wait(10)
-    with running_server(backend, url, tmp_path, token=first.token) as second:
-        client = TolokaClient(second.token, url=second.url)
-        for operation in submitted:
-            done = client.wait_operation(operation, timeout=datetime.timedelta(seconds=60))
-            assert done.status == operations.Operation.Status.SUCCESS
-        ids = [task.id for task in client.get_tasks(pool_id=pool.id)]
-        assert len(ids) == len(set(ids)) == 3000
-    next(database, None)
+    with fresh_database(backend, request, tmp_path) as url:
+        deferred = {"KVORUM_INLINE_OPERATION_ITEMS": "0", "KVORUM_RUN_BACKGROUND_JOBS": "false"}
+        with running_server(backend, url, tmp_path, deferred) as first:
+            client = TolokaClient(first.token, url=first.url)
+            pool = client.create_pool(builders.pool(client.create_project(builders.project()).id))
+            submitted = [
+                client.create_tasks_async(
+                    [Task(input_values={"image": u}, pool_id=pool.id) for u in urls(1000, 1000 * n)],
+                    allow_defaults=True,
+                )
+                for n in range(3)
+            ]
+            assert {operation.status for operation in submitted} == {operations.Operation.Status.PENDING}
+            os.kill(first.process.pid, signal.SIGKILL)
+            first.process.wait(10)
+        with running_server(backend, url, tmp_path, token=first.token) as second:
+            client = TolokaClient(second.token, url=second.url)
+            for operation in submitted:
+                done = client.wait_operation(operation, timeout=datetime.timedelta(seconds=60))
+                assert done.status == operations.Operation.Status.SUCCESS
+            ids = [task.id for task in client.get_tasks(pool_id=pool.id)]
+            assert len(ids) == len(set(ids)) == 3000
 
 
 def test_task_quota_ends_in_too_many_requests(request: pytest.FixtureRequest, tmp_path: Path) -> None:
@@ -261,7 +236,7 @@ def test_task_quota_ends_in_too_many_requests(request: pytest.FixtureRequest, tm
         {"KVORUM_QUOTA_TASK_CREATE_PER_MINUTE": "10", "KVORUM_QUOTA_TASK_CREATE_PER_DAY": "10"},
     ) as server:
         client = TolokaClient(server.token, url=server.url)
-        pool = client.create_pool(image_pool(client.create_project(image_project()).id))
+        pool = client.create_pool(builders.pool(client.create_project(builders.project()).id))
         client.create_tasks(
             [Task(input_values={"image": u}, pool_id=pool.id) for u in urls(8)], allow_defaults=True
         )
@@ -273,7 +248,7 @@ def test_task_quota_ends_in_too_many_requests(request: pytest.FixtureRequest, tm
 
 
 def test_one_request_fills_several_pools(api: API, pool: Pool) -> None:
-    other = api.create_pool(image_pool(pool.project_id))
+    other = api.create_pool(builders.pool(pool.project_id))
     tasks = [
         Task(input_values={"image": url}, pool_id=(pool.id, other.id)[n % 2]) for n, url in enumerate(urls(6))
     ]

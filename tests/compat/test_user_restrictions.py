@@ -6,8 +6,6 @@ from typing import Any
 
 import httpx
 import pytest
-from live import LiveServer, create_account
-from test_task_creation import image_pool, image_project
 from toloka.client import Pool, Project, Task
 from toloka.client.exceptions import DoesNotExistApiError
 from toloka.client.user_restriction import (
@@ -17,14 +15,17 @@ from toloka.client.user_restriction import (
     UserRestriction,
 )
 
+from tests.compat import builders
+from tests.support.live import LiveServer, create_account
+
 pytestmark = pytest.mark.compat
 
 API = Any
 
 
 def test_toloka_kit_manages_restrictions(api: API, live_server: LiveServer) -> None:
-    project: Project = api.create_project(image_project())
-    sent = image_pool(project.id)
+    project: Project = api.create_project(builders.project())
+    sent = builders.pool(project.id)
     sent.set_mixer_config(real_tasks_count=1, golden_tasks_count=0, training_tasks_count=0)
     pool: Pool = api.create_pool(sent)
     api.create_tasks(

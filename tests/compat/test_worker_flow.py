@@ -9,17 +9,19 @@ from typing import Any
 
 import httpx
 import pytest
-from live import LiveServer, create_account, live_server_on_fresh_database, root_conftest
-from test_task_creation import image_pool, image_project
 from toloka.client import Assignment, Pool, Task, TolokaClient, Training
 from toloka.client.quality_control import QualityControl
+
+from tests.compat import builders
+from tests.support.databases import BACKENDS
+from tests.support.live import LiveServer, create_account, live_server_on_fresh_database
 
 pytestmark = pytest.mark.compat
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]:
-    if request.param not in root_conftest(request.config).BACKENDS:
+    if request.param not in BACKENDS:
         pytest.skip(f"{request.param} not in KVORUM_TEST_BACKENDS")
     with live_server_on_fresh_database(
         request.param, request, tmp_path, {"KVORUM_TIME_TRAVEL": "true"}
@@ -54,7 +56,7 @@ def advance(server: LiveServer, seconds: float) -> dict[str, Any]:
 
 def test_the_whole_flow(server: LiveServer) -> None:
     client = TolokaClient(server.token, url=server.url)
-    project = client.create_project(image_project())
+    project = client.create_project(builders.project())
     training = client.create_training(
         Training(
             project_id=project.id,
@@ -76,7 +78,7 @@ def test_the_whole_flow(server: LiveServer) -> None:
     ]
     client.create_tasks(lessons, open_pool=True)
 
-    sent = image_pool(project.id)
+    sent = builders.pool(project.id, assignment_max_duration_seconds=600)
     sent.defaults = Pool.Defaults(default_overlap_for_new_tasks=3, default_overlap_for_new_task_suites=3)
     sent.auto_accept_solutions = False
     sent.auto_accept_period_day = 5

@@ -2,7 +2,6 @@
 
 import pytest
 
-from helpers import pool_body, project_body, race
 from kvorum.schemas.pool import PoolIn
 from kvorum.schemas.project import ProjectIn
 from kvorum.services import operations
@@ -14,6 +13,7 @@ from kvorum.services.pools import service as pools
 from kvorum.services.pools.model import Pool
 from kvorum.services.pools.types import REGULAR_POOL
 from kvorum.services.projects import service as projects
+from tests.helpers import pool_body, project_body, race
 
 THREADS = 8
 

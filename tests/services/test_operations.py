@@ -6,7 +6,6 @@ from datetime import timedelta
 import orjson
 import pytest
 
-from helpers import pool_body, project_body, race
 from kvorum.clock import SettableClock
 from kvorum.schemas.pool import PoolIn
 from kvorum.schemas.project import ProjectIn
@@ -21,6 +20,7 @@ from kvorum.services.pools.types import REGULAR_POOL
 from kvorum.services.projects import service as projects
 from kvorum.services.tasks import service as tasks
 from kvorum.store import operations as operation_store
+from tests.helpers import pool_body, project_body, race
 
 
 @pytest.fixture

@@ -7,19 +7,43 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import assert_error, mixer_pool, project_body, race, take, upload_tasks, worker_client
 from kvorum.clock import SettableClock
 from kvorum.services.accounts import workers
 from kvorum.services.assignments import service as assignments
 from kvorum.services.context import Context
 from kvorum.store import skills as skill_store
 from kvorum.store.tables import skills
+from tests.helpers import (
+    CHOICE_RESULT,
+    HIDDEN_NOTE,
+    IMAGE_INPUT,
+    assert_error,
+    languages_filter,
+    mixer_pool,
+    pool_body,
+    project_body,
+    race,
+    take,
+    task_spec,
+    upload_tasks,
+    worker_client,
+)
 
 
 @pytest.fixture
 def pool(api: TestClient) -> dict[str, Any]:
-    project = api.post("/api/v1/projects", json=project_body()).json()
-    pool = api.post("/api/v1/pools", json=mixer_pool(project["id"])).json()
+    spec = task_spec(IMAGE_INPUT | HIDDEN_NOTE, CHOICE_RESULT)
+    project = api.post("/api/v1/projects", json=project_body(task_spec=spec)).json()
+    body = mixer_pool(
+        project["id"],
+        real=2,
+        golden=1,
+        reward_per_assignment=0.02,
+        assignment_max_duration_seconds=300,
+        auto_accept_solutions=True,
+        filter=languages_filter("EN"),
+    )
+    pool = api.post("/api/v1/pools", json=body).json()
     real = [
         {"pool_id": pool["id"], "input_values": {"image": f"https://img.example/{n}.png", "note": "secret"}}
         for n in range(4)
@@ -124,7 +148,9 @@ def test_requester_review(
 ) -> None:
     pool = api.post(
         "/api/v1/pools",
-        json=mixer_pool(project["id"], overlap=1, auto_accept_solutions=False, auto_accept_period_day=2),
+        json=mixer_pool(
+            project["id"], real=2, golden=1, overlap=1, auto_accept_solutions=False, auto_accept_period_day=2
+        ),
     ).json()
     upload_tasks(api, pool["id"], 2)
     wanda = worker_client(app_client, ctx, "wanda")
@@ -169,7 +195,7 @@ def test_many_workers_at_once_never_over_issue(
 def test_reserved_and_unavailable_tasks(
     api: TestClient, app_client: TestClient, ctx: Context, project: dict[str, Any]
 ) -> None:
-    pool = api.post("/api/v1/pools", json=mixer_pool(project["id"], overlap=2)).json()
+    pool = api.post("/api/v1/pools", json=mixer_pool(project["id"], real=2, golden=1, overlap=2)).json()
     ann_client = worker_client(app_client, ctx, "ann2")
     ann_id = str(workers.authenticate(ctx, token=ann_client.headers["Authorization"].split()[1]).id)
     bob_client = worker_client(app_client, ctx, "bob")
@@ -207,7 +233,7 @@ def test_dynamic_pricing_by_skill(
             .values(owner_id=1, name="accuracy", created=ctx.clock.now())
             .returning(skills.c.id)
         ).scalar_one()
-    body = mixer_pool(project["id"], overlap=5)
+    body = mixer_pool(project["id"], overlap=5, reward_per_assignment=0.02)
     body["dynamic_pricing_config"] = {
         "type": "SKILL",
         "skill_id": str(skill_id),
@@ -234,8 +260,7 @@ def test_dynamic_pricing_by_skill(
 def test_uploaded_suites_are_issued_by_their_order(
     api: TestClient, app_client: TestClient, ctx: Context, project: dict[str, Any]
 ) -> None:
-    body = mixer_pool(project["id"])
-    del body["mixer_config"]
+    body = pool_body(project["id"])
     body["assignments_issuing_config"] = {"issue_task_suites_in_creation_order": True}
     pool = api.post("/api/v1/pools", json=body).json()
     suites = [
@@ -262,8 +287,7 @@ def test_uploaded_suites_are_issued_by_their_order(
 def test_suites_reserved_for_others_are_passed_over_page_after_page(
     api: TestClient, app_client: TestClient, ctx: Context, project: dict[str, Any]
 ) -> None:
-    body = mixer_pool(project["id"])
-    del body["mixer_config"]
+    body = pool_body(project["id"])
     pool = api.post("/api/v1/pools", json=body).json()
     someone = worker_client(app_client, ctx, "someone")
     someone_id = someone.get("/api/worker/v1/me").json()["id"]

@@ -1,9 +1,9 @@
 from fastapi.testclient import TestClient
 
-from helpers import assert_error
 from kvorum.schemas.worker import WorkerProfile
 from kvorum.services.accounts import workers
 from kvorum.services.context import Context
+from tests.helpers import assert_error
 
 
 def test_me_needs_a_worker_token(app_client: TestClient, ctx: Context, token: str) -> None:

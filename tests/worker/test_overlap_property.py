@@ -8,10 +8,10 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import mixer_pool, project_body, take, upload_tasks, worker_client
 from kvorum.clock import SettableClock
 from kvorum.services.assignments import service as assignments
 from kvorum.services.context import Context
+from tests.helpers import mixer_pool, project_body, take, upload_tasks, worker_client
 
 HOLDING = {"ACTIVE", "SUBMITTED", "ACCEPTED"}
 ACTIONS = st.lists(
@@ -42,9 +42,15 @@ def test_overlap_holds_under_any_sequence(
         setattr(ctx.settings, f"quota_{quota}_per_minute", 1_000_000)
         setattr(ctx.settings, f"quota_{quota}_per_day", 1_000_000)
     project = api.post("/api/v1/projects", json=project_body()).json()
-    pool = api.post(
-        "/api/v1/pools", json=mixer_pool(project["id"], overlap=2, auto_accept_solutions=False)
-    ).json()
+    body = mixer_pool(
+        project["id"],
+        real=2,
+        golden=1,
+        overlap=2,
+        assignment_max_duration_seconds=300,
+        auto_accept_solutions=False,
+    )
+    pool = api.post("/api/v1/pools", json=body).json()
     upload_tasks(api, pool["id"], 3)
     clients = [worker_client(app_client, ctx, f"p{pool['id']}w{n}") for n in range(4)]
     current: dict[int, dict[str, Any]] = {}

@@ -5,10 +5,10 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from helpers import mixer_pool, take, worker_client
 from kvorum.clock import SettableClock
 from kvorum.services.context import Context
 from kvorum.services.pools import lifecycle
+from tests.helpers import mixer_pool, take, worker_client
 
 
 def open_pool(api: TestClient, project: dict[str, Any], **changes: Any) -> dict[str, Any]:
@@ -29,7 +29,7 @@ def open_pool(api: TestClient, project: dict[str, Any], **changes: Any) -> dict[
 def test_a_done_pool_closes_completed_after_the_delay(
     api: TestClient, app_client: TestClient, ctx: Context, clock: SettableClock, project: dict[str, Any]
 ) -> None:
-    pool = open_pool(api, project)  # overlap 1, two real tasks per suite, auto-close delay 60 s
+    pool = open_pool(api, project, real=2, overlap=1, auto_close_after_complete_delay_seconds=60)
     assert lifecycle.close_due(ctx) == 0
     wanda = worker_client(app_client, ctx, "wanda")
     assignment = take(wanda, pool["id"]).json()

@@ -3,8 +3,8 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import assert_error, take, worker_client
 from kvorum.services.context import Context
+from tests.helpers import assert_error, take, worker_client
 
 
 @pytest.mark.parametrize("pool_id", ["9" * 30, "١٢", "1234567890123456789", "abc"])

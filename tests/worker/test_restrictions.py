@@ -6,9 +6,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import assert_error, mixer_pool, project_body, race, take, upload_tasks, worker_client
 from kvorum.clock import SettableClock
 from kvorum.services.context import Context
+from tests.helpers import assert_error, mixer_pool, project_body, race, take, upload_tasks, worker_client
 
 URL = "/api/v1/user-restrictions"
 

@@ -5,16 +5,16 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from helpers import assert_error, mixer_pool, project_body, take, upload_tasks, worker_client
 from kvorum.clock import SettableClock
 from kvorum.services.context import Context
 from kvorum.services.workforce import ratings
 from kvorum.store import ratings as rating_store
+from tests.helpers import assert_error, mixer_pool, project_body, take, upload_tasks, worker_client
 
 
 def _pool(api: TestClient, balance: dict[str, Any] | None = None, **changes: Any) -> str:
     project = api.post("/api/v1/projects", json=project_body()).json()
-    body = mixer_pool(project["id"], overlap=10, **changes)
+    body = mixer_pool(project["id"], real=2, golden=1, overlap=10, **changes)
     if balance is not None:
         body["speed_quality_balance"] = balance
     pool = api.post("/api/v1/pools", json=body)

@@ -5,18 +5,16 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from helpers import assert_error, mixer_pool, take, training_body, worker_client
 from kvorum.clock import SettableClock
 from kvorum.services.context import Context
+from tests.helpers import assert_error, mixer_pool, take, training_body, worker_client
 
 
 def setup(
     api: TestClient, project: dict[str, Any], ttl_days: int | None = None, **training: Any
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    training = api.post(
-        "/api/v1/trainings",
-        json=training_body(project["id"], training_tasks_in_task_suite_count=2, **training),
-    ).json()
+    settings = {"training_tasks_in_task_suite_count": 2, "retry_training_after_days": 7} | training
+    training = api.post("/api/v1/trainings", json=training_body(project["id"], **settings)).json()
     lessons = [
         {
             "pool_id": training["id"],

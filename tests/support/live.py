@@ -8,19 +8,19 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import httpx
 import pytest
 from toloka.async_client import AsyncTolokaClient
 
+from tests.support.databases import Databases
+
 READY_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 10.0
-_TESTS_DIR = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -33,19 +33,12 @@ class LiveServer:
     database_url: str
 
 
-def root_conftest(config: pytest.Config) -> ModuleType:
-    """tests/conftest.py as pytest loaded it (all conftests share the module name `conftest`)."""
-    target = _TESTS_DIR / "conftest.py"
-    for plugin in config.pluginmanager.get_plugins():
-        file = getattr(plugin, "__file__", None)
-        if file is not None and Path(file).resolve() == target:
-            return plugin  # type: ignore[no-any-return]
-    raise RuntimeError(f"{target} is not loaded as a conftest")
-
-
-def fresh_database(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """The suite's own `fresh_database`; a session-scoped request and a factory-made dir work as well."""
-    yield from root_conftest(request.config).fresh_database(backend, request, tmp_path)
+def fresh_database(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> AbstractContextManager[str]:
+    """A fresh database from the suite's `databases` fixture; a session-scoped request works as well."""
+    databases: Databases = request.getfixturevalue("databases")
+    return databases.fresh(backend, tmp_path)
 
 
 def _free_port() -> int:
@@ -135,13 +128,11 @@ def running_server(
 def live_server_on_fresh_database(
     backend: str, request: pytest.FixtureRequest, tmp_path: Path, env: dict[str, str] | None = None
 ) -> Iterator[LiveServer]:
-    databases = fresh_database(backend, request, tmp_path)
-    database_url = next(databases)
-    try:
-        with running_server(backend, database_url, tmp_path, env) as server:
-            yield server
-    finally:
-        next(databases, None)  # drops the PostgreSQL database
+    with (
+        fresh_database(backend, request, tmp_path) as database_url,
+        running_server(backend, database_url, tmp_path, env) as server,
+    ):
+        yield server
 
 
 async def _collect(generator: Any) -> list[Any]:

@@ -1,0 +1,1 @@
+"""What tests and benchmarks share to run kvorum for real: fresh databases and live servers."""
