@@ -38,7 +38,7 @@ from live import create_requester, running_server  # noqa: E402
 from helpers import mixer_pool, project_body  # noqa: E402
 from kvorum.clock import Clock  # noqa: E402
 from kvorum.schemas.worker import WorkerProfile  # noqa: E402
-from kvorum.services import workers  # noqa: E402
+from kvorum.services.accounts import workers  # noqa: E402
 from kvorum.services.context import Context  # noqa: E402
 from kvorum.settings import Settings  # noqa: E402
 from kvorum.store import db, migrate  # noqa: E402

@@ -7,7 +7,7 @@ dies mid-run leaves a lease that expires, and another process takes the operatio
 import logging
 import threading
 
-from kvorum.services.assignments import service as assignments
+from kvorum.services.assignments import timers
 from kvorum.services.bulk import run as batch
 from kvorum.services.context import Context
 from kvorum.services.pools import lifecycle
@@ -34,8 +34,8 @@ class Runner:
         while not self._stop.is_set():
             try:
                 ran = batch.run_due(self._ctx)
-                assignments.expire_due(self._ctx)
-                assignments.auto_accept_due(self._ctx)
+                timers.expire_due(self._ctx)
+                timers.auto_accept_due(self._ctx)
                 lifecycle.close_due(self._ctx)
             except Exception:
                 log.exception("running due operations failed; retrying")
