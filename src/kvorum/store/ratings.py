@@ -10,10 +10,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from kvorum.store.tables import worker_ratings, workers
 
-Counter = TypeVar("Counter", float, ColumnElement[Any])
+Amount = TypeVar("Amount", float, ColumnElement[Any])
 
 
-def score(correct: Counter, accepted: Counter, answers: Counter, reviewed: Counter) -> Counter:
+def score(correct: Amount, accepted: Amount, answers: Amount, reviewed: Amount) -> Amount:
     """The rating: (correct control answers + accepted assignments + 1) / (control answers + reviewed
     assignments + 2), the share of good outcomes pulled towards 1/2 while there are few of them.
 

@@ -25,16 +25,16 @@ from kvorum.services.tasks.values import ValuesChecker
 from kvorum.store import assignments as store
 from kvorum.store import pools as pool_store
 
-STAMPS = {"SUBMITTED": "submitted", "ACCEPTED": "accepted", "REJECTED": "rejected", "SKIPPED": "skipped"}
 
-
-def move(conn: Connection, assignment: Assignment, to: str, now: datetime, **extra: Any) -> None:
-    """Change the status (stamping the time), provided no one else changed it since it was read."""
-    values = {"status": to, STAMPS.get(to, "expired"): now, **extra}
+def move(conn: Connection, assignment: Assignment, to: str, now: datetime, **extra: Any) -> Assignment:
+    """Change the status, stamping its time (`submitted` for SUBMITTED, ...), provided no one else
+    changed it since it was read; the assignment as moved."""
+    values = {"status": to, to.lower(): now, **extra}
     if not store.change_status(
         conn, assignment_id=assignment.id, from_statuses=(assignment.status,), values=values
     ):
         raise Conflict(f"Assignment {assignment.id} changed meanwhile; try again")
+    return replace(assignment, **values)
 
 
 def release(conn: Connection, assignment: Assignment, delta: int = -1) -> None:
@@ -49,9 +49,9 @@ def expire(
     conn: Connection, events: Subscribers, assignment: Assignment, now: datetime, by: ExpiredBy
 ) -> None:
     """ACTIVE -> EXPIRED; the slot goes back."""
-    move(conn, assignment, "EXPIRED", now)
+    expired = move(conn, assignment, "EXPIRED", now)
     release(conn, assignment)
-    events.publish(conn, Expired(replace(assignment, status="EXPIRED", expired=now), now, by))
+    events.publish(conn, Expired(expired, now, by))
 
 
 def task_spec(pool: Pool) -> Mapping[str, Any]:
@@ -141,16 +141,13 @@ def _record_answers(
     if errors:
         raise ValidationFailed("Some answers do not fit the task", errors)
     solutions = [{"output_values": solution.output_values} for solution in submission.solutions]
-    accept_now = pool.settings.auto_accept
-    status = "ACCEPTED" if accept_now else "SUBMITTED"
-    move(conn, assignment, status, now, solutions=solutions, submitted=now)
-    submitted = replace(assignment, status="SUBMITTED", solutions=solutions, submitted=now)
-    events.publish(conn, Submitted(submitted, now))
-    if accept_now:
-        submitted = replace(submitted, status="ACCEPTED", accepted=now)
-        events.publish(conn, Accepted(submitted, now, previous="SUBMITTED", by="SUBMIT"))
+    status = "ACCEPTED" if pool.settings.auto_accept else "SUBMITTED"
+    answered = move(conn, assignment, status, now, solutions=solutions, submitted=now)
+    events.publish(conn, Submitted(replace(answered, status="SUBMITTED", accepted=None), now))
+    if answered.status == "ACCEPTED":
+        events.publish(conn, Accepted(answered, now, previous="SUBMITTED", by="SUBMIT"))
     if pool.is_training:
-        training.score_attempt(conn, events, pool, submitted, now)
+        training.score_attempt(conn, events, pool, answered, now)
     feedback = [
         Feedback(
             task["id"],
@@ -160,7 +157,7 @@ def _record_answers(
         for task, solution in zip(assignment.tasks, solutions, strict=True)
         if task.get("known_solutions") and task["kind"] == "TRAINING"
     ]
-    return WorkerAssignment(submitted, hidden_inputs(pool), feedback)
+    return WorkerAssignment(answered, hidden_inputs(pool), feedback)
 
 
 def skip(ctx: Context, *, worker: Worker, assignment_id: str) -> WorkerAssignment:
@@ -178,8 +175,7 @@ def skip(ctx: Context, *, worker: Worker, assignment_id: str) -> WorkerAssignmen
 def _give_back(
     conn: Connection, events: Subscribers, assignment: Assignment, now: datetime
 ) -> WorkerAssignment:
-    move(conn, assignment, "SKIPPED", now)
+    skipped = move(conn, assignment, "SKIPPED", now)
     release(conn, assignment)
-    skipped = replace(assignment, status="SKIPPED", skipped=now)
     events.publish(conn, Skipped(skipped, now))
     return WorkerAssignment(skipped, hidden_inputs(pool_of(conn, assignment)))

@@ -4,7 +4,6 @@ A SUBMITTED assignment becomes ACCEPTED or REJECTED; a REJECTED one may still be
 the pool's auto_accept_period_day of its submission. Rejection gives the overlap slot back.
 """
 
-from dataclasses import replace
 from typing import Literal
 
 from pydantic import ValidationError
@@ -90,14 +89,11 @@ def review(ctx: Context, *, caller: int, assignment_id: str, raw: bytes) -> Assi
             if now > assignment.submitted + period:
                 raise Conflict(f"The review period of assignment {assignment.id} is over")
             release(conn, assignment, delta=1)
-        move(conn, assignment, body.status, now, public_comment=body.public_comment)
-        reviewed = replace(assignment, status=body.status, public_comment=body.public_comment)
-        if body.status == "REJECTED":
+        reviewed = move(conn, assignment, body.status, now, public_comment=body.public_comment)
+        if reviewed.status == "REJECTED":
             release(conn, assignment)
-            reviewed = replace(reviewed, rejected=now)
             ctx.events.publish(conn, Rejected(reviewed, now))
         else:
-            reviewed = replace(reviewed, accepted=now)
             previous: Literal["SUBMITTED", "REJECTED"] = (
                 "REJECTED" if assignment.status == "REJECTED" else "SUBMITTED"
             )

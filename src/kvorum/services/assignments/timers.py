@@ -4,7 +4,6 @@ The job runner calls these every half second in every server process, so each fi
 look without the write lock.
 """
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from kvorum.services.assignments.events import Accepted
@@ -51,8 +50,7 @@ def auto_accept_due(ctx: Context, *, limit: int = 1000) -> int:
                 periods[assignment.pool_id] = pool_of(conn, assignment).settings.auto_accept_period
             assert assignment.submitted is not None
             if assignment.submitted + periods[assignment.pool_id] <= now:
-                move(conn, assignment, "ACCEPTED", now)
-                done = replace(assignment, status="ACCEPTED", accepted=now)
+                done = move(conn, assignment, "ACCEPTED", now)
                 ctx.events.publish(conn, Accepted(done, now, previous="SUBMITTED", by="TIMER"))
                 accepted += 1
     return accepted

@@ -53,8 +53,8 @@ def skill_lifetime(conn: Connection, training: Pool) -> timedelta | None:
     """How long a training's skill lasts: the training's retry_training_after_days, or the
     training_skill_ttl_days of a pool requiring it, whichever is shorter; None is forever."""
     lifetimes = [training.settings.retry_after]
-    for row in pool_store.of_project(conn, project_id=training.project_id):
-        pool = Pool.from_row(row)
+    rows = pool_store.of_project(conn, project_id=training.project_id)
+    for pool in (Pool.from_row(row) for row in rows if row.id != training.id):
         requirement = pool.settings.quality_control.training_requirement
         if pool.status != "ARCHIVED" and requirement is not None and requirement.training_id == training.id:
             lifetimes.append(pool.settings.training_skill_ttl)
