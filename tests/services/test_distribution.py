@@ -1,17 +1,22 @@
+from datetime import timedelta
+
 import pytest
 
 from kvorum.services.issuing.distribution import selected
+from kvorum.services.pools.settings import Distribution
 
-FUNCTION = {
-    "scope": "POOL",
-    "distribution": "UNIFORM",
-    "window_days": 7,
-    "intervals": [
-        {"from": 1, "to": 10, "frequency": 3},
-        {"from": 11, "to": 100, "frequency": 10},
-        {"from": 101, "frequency": 1},
-    ],
-}
+FUNCTION = Distribution.parse(
+    {
+        "scope": "POOL",
+        "distribution": "UNIFORM",
+        "window_days": 7,
+        "intervals": [
+            {"from": 1, "to": 10, "frequency": 3},
+            {"from": 11, "to": 100, "frequency": 10},
+            {"from": 101, "frequency": 1},
+        ],
+    }
+)
 
 
 @pytest.mark.parametrize(
@@ -34,4 +39,4 @@ def test_selected(done: int, size: int, expected: int) -> None:
 
 
 def test_outside_every_interval_selects_nothing() -> None:
-    assert selected({"intervals": [{"from": 5, "to": 6, "frequency": 1}]}, 0, 3) == 0
+    assert selected(Distribution("POOL", timedelta(days=7), ((5, 6, 1),)), 0, 3) == 0

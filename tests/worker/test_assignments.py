@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from kvorum.clock import SettableClock
 from kvorum.services.accounts import workers
-from kvorum.services.assignments import service as assignments
+from kvorum.services.assignments import timers
 from kvorum.services.context import Context
 from kvorum.store import skills as skill_store
 from kvorum.store.tables import skills
@@ -122,7 +122,7 @@ def test_overlap_is_never_exceeded_and_slots_come_back(
     assert real(again) == real(one)
 
     clock.advance(timedelta(seconds=301))  # assignment_max_duration_seconds is 300
-    assert assignments.expire_due(ctx) == 2
+    assert timers.expire_due(ctx) == 2
     late = second.post(f"/api/worker/v1/assignments/{two['id']}/submit", json=answers(two))
     assert_error(late, 409, "CONFLICT_STATE")
     assert real(take(first, pool["id"]).json()) == real(two)
@@ -139,7 +139,7 @@ def test_acting_on_a_late_assignment_expires_it_before_the_timer_runs(
     refused = slow.post(f"/api/worker/v1/assignments/{mine['id']}/{action}", json=answers(mine))
     assert "EXPIRED" in assert_error(refused, 409, "CONFLICT_STATE")["message"]
     assert slow.get(f"/api/worker/v1/assignments/{mine['id']}").json()["status"] == "EXPIRED"
-    assert assignments.expire_due(ctx) == 1  # only the other one was left for the timer
+    assert timers.expire_due(ctx) == 1  # only the other one was left for the timer
     assert take(worker_client(app_client, ctx, "next"), pool["id"]).status_code == 201
 
 
@@ -176,7 +176,7 @@ def test_requester_review(
     other = take(worker_client(app_client, ctx, "lena"), pool["id"])
     assert other.status_code == 409  # both real tasks hold their single slot
     clock.advance(timedelta(days=3))
-    assert assignments.auto_accept_due(ctx) == 0  # nothing left unreviewed
+    assert timers.auto_accept_due(ctx) == 0  # nothing left unreviewed
 
 
 def test_many_workers_at_once_never_over_issue(

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kvorum.clock import SettableClock
-from kvorum.services.assignments import service as assignments
+from kvorum.services.assignments import timers
 from kvorum.services.context import Context
 from tests.helpers import mixer_pool, project_body, take, upload_tasks, worker_client
 
@@ -76,7 +76,7 @@ def test_overlap_holds_under_any_sequence(
                 )
         elif action == "expire":
             clock.advance(timedelta(seconds=301))
-            assignments.expire_due(ctx)
+            timers.expire_due(ctx)
             current.clear()
         counts = holding_counts(api, pool["id"])
         listed = api.get("/api/v1/tasks", params={"pool_id": pool["id"]}).json()["items"]

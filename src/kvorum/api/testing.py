@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from kvorum.api.auth import context
 from kvorum.clock import ShiftedClock
-from kvorum.services.assignments import service as assignments
+from kvorum.services.assignments import timers
 from kvorum.services.pools import lifecycle
 
 router = APIRouter(prefix="/api/testing", tags=["testing"])
@@ -29,7 +29,7 @@ def advance_clock(body: Advance, request: Request) -> dict[str, Any]:
     ctx.clock.shift += timedelta(seconds=body.seconds)
     return {
         "now": ctx.clock.now().isoformat(),
-        "expired": assignments.expire_due(ctx),
-        "auto_accepted": assignments.auto_accept_due(ctx),
+        "expired": timers.expire_due(ctx),
+        "auto_accepted": timers.auto_accept_due(ctx),
         "pools_closed": lifecycle.close_due(ctx),
     }

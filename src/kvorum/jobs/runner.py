@@ -9,7 +9,7 @@ over.
 import logging
 import threading
 
-from kvorum.services.assignments import service as assignments
+from kvorum.services.assignments import timers
 from kvorum.services.bulk import running as bulk
 from kvorum.services.context import Context
 from kvorum.services.pools import lifecycle
@@ -48,7 +48,7 @@ class Runner:
     def run_once(self) -> int:
         """One pass over every job; answers how many operations ran."""
         ran = bulk.run_due(self._ctx)
-        assignments.expire_due(self._ctx)
-        assignments.auto_accept_due(self._ctx)
+        timers.expire_due(self._ctx)
+        timers.auto_accept_due(self._ctx)
         lifecycle.close_due(self._ctx)
         return ran

@@ -1,8 +1,10 @@
-"""What every service call needs: the database, the clock and the settings."""
+"""What every service call needs: the database, the clock, the settings, and who hears of events."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kvorum.clock import Clock
+from kvorum.services.assignments.events import Subscribers
+from kvorum.services.subscriptions import subscribers
 from kvorum.settings import Settings
 from kvorum.store.db import Database
 
@@ -12,3 +14,4 @@ class Context:
     db: Database
     clock: Clock
     settings: Settings
+    events: Subscribers = field(default_factory=subscribers)

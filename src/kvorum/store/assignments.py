@@ -249,14 +249,13 @@ def latest_attempt(conn: Connection, *, pool_id: int, worker_id: int) -> tuple[i
 
 
 def earnings(conn: Connection, *, worker_id: int) -> dict[str, float]:
-    """Rewards of the worker's accepted assignments, and of those awaiting review."""
+    """Rewards of the worker's accepted and submitted assignments, summed by status (absent: none)."""
     query = (
         select(assignments.c.status, func.sum(assignments.c.reward))
         .where(assignments.c.worker_id == worker_id, assignments.c.status.in_(("SUBMITTED", "ACCEPTED")))
         .group_by(assignments.c.status)
     )
-    sums = {status: float(total or 0) for status, total in conn.execute(query)}
-    return {"accepted": sums.get("ACCEPTED", 0.0), "pending": sums.get("SUBMITTED", 0.0)}
+    return {status: float(total or 0) for status, total in conn.execute(query)}
 
 
 def last_submitted(conn: Connection, *, pool_id: int) -> datetime | None:

@@ -3,15 +3,28 @@ and the rank queries speed_quality_balance needs."""
 
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, and_, bindparam, func, literal, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kvorum.store.tables import worker_ratings, workers
 
-PRIOR = 0.5
-"""The score of a worker with no control answers and no reviews yet: the formula's value at zero."""
+Amount = TypeVar("Amount", float, ColumnElement[Any])
+
+
+def score(correct: Amount, accepted: Amount, answers: Amount, reviewed: Amount) -> Amount:
+    """The rating: (correct control answers + accepted assignments + 1) / (control answers + reviewed
+    assignments + 2), the share of good outcomes pulled towards 1/2 while there are few of them.
+
+    The one statement of the formula: it computes a new worker's score in Python and updates a known
+    worker's in SQL, from the counters the row holds.
+    """
+    return (correct + accepted + 1.0) / (answers + reviewed + 2.0)
+
+
+PRIOR = score(0, 0, 0, 0)
+"""The score of a worker with no control answers and no reviews yet."""
 
 
 def add(
@@ -25,11 +38,7 @@ def add(
     accepted: int = 0,
     active: bool = True,
 ) -> None:
-    """Count what happened to the worker's work; `active`: the worker acted themselves just now.
-
-    score = (correct control answers + accepted assignments + 1) / (control answers + reviewed + 2):
-    the share of good outcomes, pulled towards 1/2 while there are few of them.
-    """
+    """Count what happened to the worker's work; `active`: the worker acted themselves just now."""
     conn.execute(
         _upsert(conn.dialect.name, active),
         {
@@ -38,7 +47,7 @@ def add(
             "correct": control_correct,
             "reviewed": reviewed,
             "accepted": accepted,
-            "score": (control_correct + accepted + 1) / (control_answers + reviewed + 2),
+            "score": score(control_correct, accepted, control_answers, reviewed),
             "now": now if active else None,
         },
     )
@@ -70,7 +79,7 @@ def _upsert(dialect_name: str, active: bool) -> Any:
             "control_correct": correct,
             "reviewed": reviewed,
             "accepted": accepted,
-            "score": (correct + accepted + literal(1.0)) / (answers + reviewed + literal(2.0)),
+            "score": score(correct, accepted, answers, reviewed),
             "last_active": bindparam("now") if active else table.c.last_active,
         },
     )

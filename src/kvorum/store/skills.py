@@ -1,24 +1,28 @@
 """Skills and workers' skill values."""
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, insert, or_, select, update
 
 from kvorum.store.tables import skills, user_skills
 
 
-def training_skill(conn: Connection, *, training: Any, now: datetime) -> int:
-    """The id of the skill a training grants, created the first time it is needed."""
-    found = conn.execute(
-        select(skills.c.id).where(skills.c.training_pool_id == training.id)
-    ).scalar_one_or_none()
+@dataclass(frozen=True, slots=True)
+class HeldSkill:
+    """A worker's value of a skill, with when it was last set and when it expires (None: never)."""
+
+    value: float
+    modified: datetime
+    expires: datetime | None
+
+
+def training_skill(conn: Connection, *, training_id: int, owner_id: int, name: str, now: datetime) -> int:
+    """The id of the skill a training grants, created (with this name) the first time it is needed."""
+    found = skill_of_training(conn, training_id=training_id)
     if found is not None:
-        return int(found)
-    name = f"Training {training.id}: {training.spec.get('private_name', '')}"
-    statement = insert(skills).values(
-        owner_id=training.owner_id, name=name, training_pool_id=training.id, created=now
-    )
+        return found
+    statement = insert(skills).values(owner_id=owner_id, name=name, training_pool_id=training_id, created=now)
     return int(conn.execute(statement.returning(skills.c.id)).scalar_one())
 
 
@@ -46,10 +50,12 @@ def set_value(
         )
 
 
-def held(conn: Connection, *, skill_id: int, worker_id: int) -> Row[Any] | None:
-    """The worker's value of the skill with when it was set and when it expires, expired or not."""
+def held(conn: Connection, *, skill_id: int, worker_id: int) -> HeldSkill | None:
+    """The worker's value of the skill, expired or not."""
     where = (user_skills.c.skill_id == skill_id) & (user_skills.c.worker_id == worker_id)
-    return conn.execute(select(user_skills).where(where)).first()
+    query = select(user_skills.c.value, user_skills.c.modified, user_skills.c.expires).where(where)
+    row = conn.execute(query).first()
+    return None if row is None else HeldSkill(float(row.value), row.modified, row.expires)
 
 
 def values_of(conn: Connection, *, worker_id: int, now: datetime) -> dict[int, float]:

@@ -1,5 +1,6 @@
 """Worker accounts: who takes tasks, and the profile that pool filters read."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -54,15 +55,28 @@ def authenticate(ctx: Context, *, token: str) -> Worker:
     return Worker(row.id, row.name, row.profile)
 
 
-def me(ctx: Context, worker: Worker) -> dict[str, Any]:
-    """The `GET /api/worker/v1/me` body: profile, skill values and earnings."""
+@dataclass(frozen=True, slots=True)
+class Earnings:
+    accepted: float
+    """Rewards of the worker's accepted assignments."""
+    pending: float
+    """Rewards of their submitted assignments awaiting review."""
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What a worker reads about themselves: the account, skill values that have not expired, earnings."""
+
+    worker: Worker
+    skills: Mapping[int, float]
+    earnings: Earnings
+
+
+def me(ctx: Context, worker: Worker) -> Summary:
+    """The signed-in worker's summary (`GET /api/worker/v1/me`)."""
     with ctx.db.read() as conn:
         skills = skill_store.values_of(conn, worker_id=worker.id, now=ctx.clock.now())
         earned = assignment_store.earnings(conn, worker_id=worker.id)
-    return {
-        "id": str(worker.id),
-        "name": worker.name,
-        "profile": worker.profile,
-        "skills": {str(skill_id): value for skill_id, value in skills.items()},
-        "earnings": earned,
-    }
+    return Summary(
+        worker, skills, Earnings(accepted=earned.get("ACCEPTED", 0.0), pending=earned.get("SUBMITTED", 0.0))
+    )

@@ -5,16 +5,13 @@ task is selected, starting with the interval's first (frequency 3: tasks 1, 4, 7
 suite spans several intervals, the interval of its first task decides, as in Toloka.
 """
 
-from collections.abc import Mapping
-from typing import Any
+from kvorum.services.pools.settings import Distribution
 
 
-def selected(function: Mapping[str, Any], done: int, size: int) -> int:
+def selected(function: Distribution, done: int, size: int) -> int:
     """How many of the worker's next `size` tasks (numbers done+1 .. done+size) the function selects."""
     first, last = done + 1, done + size
-    for interval in function["intervals"]:
-        low, high = interval.get("from", 1), interval.get("to")
+    for low, high, frequency in function.intervals:
         if low <= first and (high is None or first <= high):
-            frequency = interval["frequency"]
-            return int((last - low) // frequency - (first - 1 - low) // frequency)
+            return (last - low) // frequency - (first - 1 - low) // frequency
     return 0

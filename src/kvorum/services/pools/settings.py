@@ -185,6 +185,8 @@ class PoolSettings:
     """Of a training: how many suites a worker submits before the skill is set."""
     retry_after: timedelta | None
     """Of a training: when a worker may take it again (the skill expires then)."""
+    private_name: str
+    """The requester's name for the pool; a training's skill is named after it."""
 
     @property
     def is_training(self) -> bool:
@@ -264,4 +266,5 @@ class PoolSettings:
             training_skill_ttl=None if not ttl else timedelta(days=ttl),
             suites_required_to_pass=spec.get("task_suites_required_to_pass") or 1,
             retry_after=None if not retry else timedelta(days=retry),
+            private_name=spec.get("private_name", ""),
         )

@@ -1,0 +1,129 @@
+"""What happens to assignments, told to the subscribers listed in services/subscriptions.py.
+
+Each change publishes exactly one event of its kind, inside the transaction that made the change;
+subscribers write through the same connection, so a rollback undoes the change and whatever its
+subscribers did. A submit to a pool that accepts automatically is two changes: Submitted, then
+Accepted. The kinds follow Toloka's assignment webhook events (ASSIGNMENT_CREATED, _SUBMITTED,
+_SKIPPED, _EXPIRED, _APPROVED, _REJECTED), plus the end of a training attempt.
+"""
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal, TypeVar
+
+from sqlalchemy import Connection
+
+from kvorum.services.assignments.model import Assignment
+
+ExpiredBy = Literal["TIMER", "LATE_SUBMIT", "LATE_SKIP"]
+AcceptedBy = Literal["REVIEW", "TIMER", "SUBMIT"]
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentEvent:
+    assignment: Assignment
+    """The assignment as the change left it."""
+    at: datetime
+
+    @property
+    def assignment_id(self) -> str:
+        return self.assignment.id
+
+    @property
+    def pool_id(self) -> int:
+        return self.assignment.pool_id
+
+    @property
+    def owner_id(self) -> int:
+        return self.assignment.owner_id
+
+    @property
+    def worker_id(self) -> int:
+        return self.assignment.worker_id
+
+
+@dataclass(frozen=True, slots=True)
+class Issued(AssignmentEvent):
+    """A worker was issued a task suite: a new ACTIVE assignment."""
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One task of a submitted assignment and the worker's answer to it."""
+
+    task_id: str
+    role: str
+    """REAL, GOLDEN (a control task) or TRAINING."""
+    known_solutions: Sequence[Mapping[str, Any]]
+    """Empty for a real task."""
+    output_values: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted(AssignmentEvent):
+    """The worker answered every task: ACTIVE -> SUBMITTED."""
+
+    def answers(self) -> Iterator[Answer]:
+        """Each task with its role, known solutions and the worker's answer, in order."""
+        for task, solution in zip(self.assignment.tasks, self.assignment.solutions or (), strict=True):
+            yield Answer(
+                task["id"], task["kind"], task.get("known_solutions") or (), solution["output_values"]
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped(AssignmentEvent):
+    """The worker gave the suite back: ACTIVE -> SKIPPED."""
+
+
+@dataclass(frozen=True, slots=True)
+class Expired(AssignmentEvent):
+    """The assignment's time ran out: ACTIVE -> EXPIRED, by the timer or on the worker's late
+    submit or skip."""
+
+    by: ExpiredBy
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted(AssignmentEvent):
+    """The answers were accepted: by the requester's review (of a SUBMITTED or a REJECTED
+    assignment), by the auto-accept timer, or at submit in a pool that accepts automatically."""
+
+    previous: Literal["SUBMITTED", "REJECTED"]
+    by: AcceptedBy
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected(AssignmentEvent):
+    """The requester rejected the answers: SUBMITTED -> REJECTED (public_comment says why)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingFinished(AssignmentEvent):
+    """The worker submitted the suites a training attempt requires (this assignment the last) and
+    holds the training's skill with the attempt's score."""
+
+    skill_id: int
+    value: float
+    expires: datetime | None
+
+
+Event = TypeVar("Event", bound=AssignmentEvent)
+Handler = Callable[[Connection, Any], None]
+"""A subscriber: called with the transaction's connection and an event of the kind it subscribed to."""
+
+
+@dataclass(frozen=True)
+class Subscribers:
+    """Who is told of which kind of event, in the order they subscribed."""
+
+    handlers: Mapping[type[AssignmentEvent], tuple[Handler, ...]] = field(default_factory=dict)
+
+    def subscribe(self, kind: type[Event], handler: Callable[[Connection, Event], None]) -> "Subscribers":
+        """These subscribers and one more."""
+        return Subscribers({**self.handlers, kind: (*self.handlers.get(kind, ()), handler)})
+
+    def publish(self, conn: Connection, event: AssignmentEvent) -> None:
+        for handler in self.handlers.get(type(event), ()):
+            handler(conn, event)
