@@ -98,18 +98,6 @@ def fetch_page(
     return Page([read(row) for row in rows], has_more)
 
 
-def page(
-    ctx: Context,
-    spec: SearchSpec,
-    params: Mapping[str, str],
-    fetch: Callable[[Connection, Search], tuple[Sequence[Row[Any]], bool]],
-    view: Callable[[Row[Any]], dict[str, Any]],
-) -> dict[str, Any]:
-    """One page of a search as the API answers it, each row rendered by `view`."""
-    found = fetch_page(ctx, spec, params, fetch, view)
-    return {"items": found.items, "has_more": found.has_more}
-
-
 def parse(spec: SearchSpec, params: Mapping[str, str]) -> Search:
     """Query parameters -> Search; every bad parameter is named in one VALIDATION_ERROR."""
     problems = Problems()
