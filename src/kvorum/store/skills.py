@@ -1,11 +1,24 @@
 """Skills and workers' skill values."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, Row, Select, bindparam, delete, insert, or_, select, update
 
+from kvorum.store import search as search_store
+from kvorum.store.search import Search
 from kvorum.store.tables import skills, user_skills
+
+SKILL_COLUMNS = {"id": skills.c.id, "created": skills.c.created, "name": skills.c.name}
+USER_SKILL_COLUMNS = {
+    "id": user_skills.c.id,
+    "created": user_skills.c.created,
+    "modified": user_skills.c.modified,
+    "user_id": user_skills.c.worker_id,
+    "skill_id": user_skills.c.skill_id,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,13 +54,63 @@ def set_value(
     value: float,
     now: datetime,
     expires: datetime | None = None,
-) -> None:
+) -> int:
+    """Set the worker's value of the skill, replacing the one held; the id of the user skill."""
     where = (user_skills.c.skill_id == skill_id) & (user_skills.c.worker_id == worker_id)
     changed = {"value": value, "modified": now, "expires": expires}
-    if conn.execute(update(user_skills).where(where).values(**changed)).rowcount == 0:
-        conn.execute(
-            insert(user_skills).values(skill_id=skill_id, worker_id=worker_id, created=now, **changed)
+    found = conn.execute(
+        update(user_skills).where(where).values(**changed).returning(user_skills.c.id)
+    ).scalar_one_or_none()
+    if found is None:
+        statement = insert(user_skills).values(skill_id=skill_id, worker_id=worker_id, created=now, **changed)
+        found = conn.execute(statement.returning(user_skills.c.id)).scalar_one()
+    return int(found)
+
+
+def create(conn: Connection, *, values: dict[str, Any]) -> int:
+    return int(conn.execute(insert(skills).values(**values).returning(skills.c.id)).scalar_one())
+
+
+def get(conn: Connection, *, owner_id: int, skill_id: int) -> Row[Any] | None:
+    query = select(skills).where(skills.c.id == skill_id, skills.c.owner_id == owner_id)
+    return conn.execute(query).first()
+
+
+def find(conn: Connection, *, owner_id: int, search: Search) -> tuple[Sequence[Row[Any]], bool]:
+    return search_store.run(conn, select(skills).where(skills.c.owner_id == owner_id), SKILL_COLUMNS, search)
+
+
+def change(conn: Connection, *, owner_id: int, skill_id: int, values: dict[str, Any]) -> bool:
+    statement = update(skills).where(skills.c.id == skill_id, skills.c.owner_id == owner_id).values(**values)
+    return conn.execute(statement).rowcount == 1
+
+
+def _own_values(owner_id: int, now: datetime) -> Select[Any]:
+    """The values of the requester's skills that have not expired."""
+    return (
+        select(user_skills)
+        .join(skills, skills.c.id == user_skills.c.skill_id)
+        .where(
+            skills.c.owner_id == owner_id,
+            or_(user_skills.c.expires.is_(None), user_skills.c.expires > now),
         )
+    )
+
+
+def user_skill(conn: Connection, *, owner_id: int, user_skill_id: int, now: datetime) -> Row[Any] | None:
+    return conn.execute(_own_values(owner_id, now).where(user_skills.c.id == user_skill_id)).first()
+
+
+def find_user_skills(
+    conn: Connection, *, owner_id: int, now: datetime, search: Search
+) -> tuple[Sequence[Row[Any]], bool]:
+    return search_store.run(conn, _own_values(owner_id, now), USER_SKILL_COLUMNS, search)
+
+
+def remove_user_skill(conn: Connection, *, owner_id: int, user_skill_id: int) -> bool:
+    own = select(skills.c.id).where(skills.c.owner_id == owner_id).scalar_subquery()
+    statement = delete(user_skills).where(user_skills.c.id == user_skill_id, user_skills.c.skill_id.in_(own))
+    return conn.execute(statement).rowcount == 1
 
 
 def held(conn: Connection, *, skill_id: int, worker_id: int) -> HeldSkill | None:

@@ -256,8 +256,14 @@ skills = Table(
     Column("name", Text, nullable=False),
     Column("training_pool_id", ForeignKey("pools.id"), unique=True),
     Column("created", DateTime, nullable=False),
+    Column("private_comment", Text),
+    Column("hidden", Boolean, nullable=False, server_default=true()),
+    Column("skill_ttl_hours", Integer),
+    Column("public_name", JSON),
+    Column("public_requester_description", JSON),
 )
-"""A training grants its own skill (training_pool_id); other skills are the requester's."""
+"""A training grants its own skill (training_pool_id); other skills are the requester's. A value not
+set again within `skill_ttl_hours` expires."""
 
 user_skills = Table(
     "user_skills",

@@ -9,6 +9,7 @@ from kvorum.api.requester import (
     projects,
     requester,
     restrictions,
+    skills,
     task_suites,
     tasks,
     trainings,
@@ -25,5 +26,6 @@ for module in (
     operations,
     assignments,
     restrictions,
+    skills,
 ):
     router.include_router(module.router)

@@ -15,6 +15,7 @@ from kvorum.services.pools.model import Pool
 from kvorum.services.projects.model import Project
 from kvorum.services.search import Page
 from kvorum.services.workforce.restrictions import UserRestriction
+from kvorum.services.workforce.skills import Skill, UserSkill
 
 Item = TypeVar("Item")
 
@@ -70,6 +71,37 @@ def user_restriction(found: UserRestriction) -> dict[str, Any]:
     if found.will_expire is not None:
         body["will_expire"] = format_datetime(found.will_expire)
     return body
+
+
+def skill(found: Skill, caller: int) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": str(found.id),
+        "name": found.name,
+        "hidden": found.hidden,
+        "training": found.training_pool_id is not None,
+        "owner": owner(found.owner_id, caller),
+        "created": format_datetime(found.created),
+    }
+    optional = {
+        "private_comment": found.private_comment,
+        "skill_ttl_hours": found.skill_ttl_hours,
+        "public_name": found.public_name,
+        "public_requester_description": found.public_requester_description,
+    }
+    body.update({key: value for key, value in optional.items() if value is not None})
+    return body
+
+
+def user_skill(found: UserSkill) -> dict[str, Any]:
+    return {
+        "id": str(found.id),
+        "skill_id": str(found.skill_id),
+        "user_id": str(found.worker_id),
+        "value": found.value,
+        "exact_value": found.exact_value,
+        "created": format_datetime(found.created),
+        "modified": format_datetime(found.modified),
+    }
 
 
 def requester(account: Requester) -> dict[str, Any]:
