@@ -134,10 +134,13 @@ def test_bad_values_are_refused_and_nothing_is_written(
         ({"skill_id": skill["id"], "user_id": worker}, "value"),
         ({"skill_id": skill["id"], "user_id": worker, "value": "high"}, "value"),
         ({"user_id": worker, "value": 1}, "skill_id"),
+        ({"skill_id": skill["id"], "user_id": worker, "value": 40, "exact_value": 50.5}, "value"),
     ]
     for body, field in cases:
         assert_error(api.put(VALUES, json=body), 400, "VALIDATION_ERROR", field)
     assert api.get(VALUES).json()["items"] == []
+    echoed = {"skill_id": skill["id"], "user_id": worker, "value": 50, "exact_value": 50.5}
+    assert created(api.put(VALUES, json=echoed))["exact_value"] == 50.5
     assert_error(api.get(VALUES, params={"value_gt": "3"}), 400, "VALIDATION_ERROR", "value_gt")
     assert_error(api.get(f"{VALUES}/x"), 404, "DOES_NOT_EXIST")
 

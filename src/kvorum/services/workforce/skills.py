@@ -157,6 +157,8 @@ def set_value(ctx: Context, *, caller: int, body: UserSkillIn) -> UserSkill:
     value = body.exact_value if body.exact_value is not None else body.value
     if value is None:
         problems.add("value", "VALUE_REQUIRED", "value or exact_value is required")
+    elif body.value is not None and body.value not in (value, math.floor(value)):
+        problems.add("value", "INVALID_VALUE", "value is exact_value or its integer part")
     problems.raise_if_any()
     assert value is not None
     now = ctx.clock.now()
