@@ -65,7 +65,11 @@ class EarningsOut(BaseModel):
     accepted: float
     """Rewards of accepted assignments."""
     pending: float
-    """Rewards of submitted assignments awaiting review."""
+    """Rewards of submitted assignments awaiting review: not earned yet, not in `total`."""
+    bonuses: float
+    """Bonuses requesters gave."""
+    total: float
+    """What has been earned: `accepted` + `bonuses`."""
 
 
 class MeOut(BaseModel):

@@ -317,3 +317,22 @@ worker_ratings = Table(
 """What speed_quality_balance ranks workers by, platform-wide: control-task answers and the
 requesters' manual reviews, and when the worker last took or submitted work. A worker without a
 row has done neither yet (services/ratings.py holds the formula)."""
+
+user_bonuses = Table(
+    "user_bonuses",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("owner_id", ForeignKey("requesters.id"), nullable=False),
+    Column("worker_id", ForeignKey("workers.id"), nullable=False),
+    Column("amount_cents", Integer, nullable=False),
+    Column("assignment_id", ForeignKey("assignments.id")),
+    Column("private_comment", Text),
+    Column("public_title", JSON),
+    Column("public_message", JSON),
+    Column("without_message", Boolean, nullable=False),
+    Column("created", DateTime, nullable=False),
+    Index("ix_user_bonuses_owner_id_id", "owner_id", "id"),
+    Index("ix_user_bonuses_worker_id", "worker_id"),
+)
+"""A requester's bonus to a worker, in cents (Toloka bonuses are whole cents), for an assignment
+or for nothing in particular."""

@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from kvorum.api.requester import (
     assignments,
+    bonuses,
     operations,
     pools,
     projects,
@@ -27,5 +28,6 @@ for module in (
     assignments,
     restrictions,
     skills,
+    bonuses,
 ):
     router.include_router(module.router)

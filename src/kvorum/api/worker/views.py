@@ -76,5 +76,10 @@ def me(summary: Summary) -> MeOut:
         name=worker.name,
         profile=worker.profile,
         skills={str(skill_id): value for skill_id, value in summary.skills.items()},
-        earnings=EarningsOut(accepted=summary.earnings.accepted, pending=summary.earnings.pending),
+        earnings=EarningsOut(
+            accepted=summary.earnings.accepted,
+            pending=summary.earnings.pending,
+            bonuses=summary.earnings.bonuses,
+            total=summary.earnings.total,
+        ),
     )

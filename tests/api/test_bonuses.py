@@ -1,0 +1,119 @@
+"""Bonuses through the requester API: given to a worker, for one of their assignments or not,
+searched, private to the requester who gave them, and counted in the worker's earnings."""
+
+from datetime import timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from kvorum.clock import SettableClock
+from kvorum.services.context import Context
+from tests.helpers import assert_error, created, mixer_pool, take, upload_tasks, worker_client
+
+BONUSES = "/api/v1/user-bonuses"
+TITLE = {"EN": "Good job!", "RU": "Молодец!"}
+
+
+def _me(client: TestClient) -> dict[str, Any]:
+    me = client.get("/api/worker/v1/me")
+    assert me.status_code == 200, me.text
+    return dict(me.json())
+
+
+def _assignment(
+    api: TestClient, worker: TestClient, project: dict[str, Any], **settings: Any
+) -> dict[str, Any]:
+    pool = created(api.post("/api/v1/pools", json=mixer_pool(project["id"], **settings)))
+    upload_tasks(api, pool["id"], real=2)
+    return created(take(worker, pool["id"]))
+
+
+def test_bonuses_are_given_read_and_searched(
+    api: TestClient, app_client: TestClient, ctx: Context, project: dict[str, Any], clock: SettableClock
+) -> None:
+    worker = worker_client(app_client, ctx, "wanda")
+    user_id = _me(worker)["id"]
+    assignment = _assignment(api, worker, project)
+    sent = {
+        "user_id": user_id,
+        "amount": "0.50",
+        "assignment_id": assignment["id"],
+        "private_comment": "ten tasks",
+        "public_title": TITLE,
+        "public_message": {"EN": "Ten tasks were completed"},
+    }
+    first = created(api.post(BONUSES, json=sent))
+    assert {key: first[key] for key in sent} == sent and first["without_message"] is False
+    assert api.get(f"{BONUSES}/{first['id']}").json() == first
+    clock.advance(timedelta(minutes=1))
+    second = created(api.post(BONUSES, json={"user_id": user_id, "amount": 1.25, "without_message": True}))
+    assert second["amount"] == "1.25" and "assignment_id" not in second and second["without_message"] is True
+
+    def ids(**params: Any) -> list[str]:
+        found = api.get(BONUSES, params=params)
+        assert found.status_code == 200, found.text
+        return [item["id"] for item in found.json()["items"]]
+
+    assert ids() == [first["id"], second["id"]]
+    assert ids(user_id=user_id, sort="-created") == [second["id"], first["id"]]
+    assert ids(assignment_id=assignment["id"]) == [first["id"]]
+    assert ids(private_comment="ten tasks") == [first["id"]]
+    assert ids(id_gt=first["id"]) == [second["id"]]
+    assert ids(created_lt=second["created"]) == [first["id"]]
+    page = api.get(BONUSES, params={"limit": 1}).json()
+    assert [item["id"] for item in page["items"]] == [first["id"]] and page["has_more"]
+
+
+def test_bad_bonuses_are_refused_and_nothing_is_written(
+    api: TestClient, other_api: TestClient, app_client: TestClient, ctx: Context, project: dict[str, Any]
+) -> None:
+    worker = worker_client(app_client, ctx, "wanda")
+    other = worker_client(app_client, ctx, "otto")
+    user_id = _me(worker)["id"]
+    assignment = _assignment(api, worker, project)
+    good = {"user_id": user_id, "amount": "0.50"}
+    for amount in ("0", -1, "100.01", "0.505", "x", True, None, "NaN"):
+        assert_error(api.post(BONUSES, json={**good, "amount": amount}), 400, "VALIDATION_ERROR", "amount")
+    assert_error(api.post(BONUSES, json={"amount": "1"}), 400, "VALIDATION_ERROR", "user_id")
+    assert_error(api.post(BONUSES, json={**good, "user_id": "999999"}), 400, "VALIDATION_ERROR", "user_id")
+    assert_error(
+        api.post(BONUSES, json={**good, "public_title": "x"}), 400, "VALIDATION_ERROR", "public_title"
+    )
+    for assignment_id in ("nope", assignment["id"]):
+        given = {**good, "user_id": _me(other)["id"], "assignment_id": assignment_id}
+        assert_error(api.post(BONUSES, json=given), 400, "VALIDATION_ERROR", "assignment_id")
+    theirs = {**good, "assignment_id": assignment["id"]}
+    assert_error(other_api.post(BONUSES, json=theirs), 400, "VALIDATION_ERROR", "assignment_id")
+    assert_error(api.get(BONUSES, params={"amount": "1"}), 400, "VALIDATION_ERROR", "amount")
+    assert api.get(BONUSES).json()["items"] == [] and _me(worker)["earnings"]["bonuses"] == 0
+
+    mine = created(api.post(BONUSES, json={**good, "amount": "100"}))
+    assert mine["amount"] == "100.00"
+    assert_error(other_api.get(f"{BONUSES}/{mine['id']}"), 404, "DOES_NOT_EXIST")
+    assert other_api.get(BONUSES).json()["items"] == []
+    assert_error(api.get(f"{BONUSES}/nope"), 404, "DOES_NOT_EXIST")
+
+
+def test_bonuses_count_in_the_workers_earnings(
+    api: TestClient, other_api: TestClient, app_client: TestClient, ctx: Context, project: dict[str, Any]
+) -> None:
+    worker = worker_client(app_client, ctx, "wanda")
+    assert _me(worker)["earnings"] == {"accepted": 0, "pending": 0, "bonuses": 0, "total": 0}
+    assignment = _assignment(api, worker, project, auto_accept_solutions=False)
+    solutions = [{"output_values": {"result": "dog"}} for _ in assignment["tasks"]]
+    submitted = worker.post(
+        f"/api/worker/v1/assignments/{assignment['id']}/submit", json={"solutions": solutions}
+    )
+    assert submitted.status_code == 200, submitted.text
+    reward = _me(worker)["earnings"]["pending"]
+    assert reward > 0
+
+    user_id = _me(worker)["id"]
+    created(api.post(BONUSES, json={"user_id": user_id, "amount": "0.10"}))
+    created(other_api.post(BONUSES, json={"user_id": user_id, "amount": "0.20"}))
+    assert _me(worker)["earnings"] == {"accepted": 0, "pending": reward, "bonuses": 0.3, "total": 0.3}
+
+    accepted = api.patch(f"/api/v1/assignments/{assignment['id']}", json={"status": "ACCEPTED"})
+    assert accepted.status_code == 200, accepted.text
+    earned = _me(worker)["earnings"]
+    assert earned == {"accepted": reward, "pending": 0, "bonuses": 0.3, "total": round(reward + 0.3, 2)}
