@@ -43,3 +43,5 @@ class Settings(BaseSettings):
     quota_training_clone_per_day: int = Field(default=100, ge=0)
     quota_project_create_per_minute: int = Field(default=20, ge=0)
     quota_project_create_per_day: int = Field(default=100, ge=0)
+    quota_user_bonus_create_per_minute: int = Field(default=10_000, ge=0)
+    quota_user_bonus_create_per_day: int = Field(default=10_000, ge=0)

@@ -117,3 +117,36 @@ def test_bonuses_count_in_the_workers_earnings(
     assert accepted.status_code == 200, accepted.text
     earned = _me(worker)["earnings"]
     assert earned == {"accepted": reward, "pending": 0, "bonuses": 0.3, "total": round(reward + 0.3, 2)}
+
+
+def test_arrays_of_bonuses_are_given_at_once_or_as_an_operation(
+    api: TestClient, app_client: TestClient, ctx: Context
+) -> None:
+    user_id = _me(worker_client(app_client, ctx, "wanda"))["id"]
+    good, bad = {"user_id": user_id, "amount": "0.10"}, {"user_id": user_id, "amount": "0"}
+    refused = assert_error(api.post(BONUSES, json=[good, bad]), 400, "VALIDATION_ERROR")
+    assert set(refused["payload"]) == {"1"} and api.get(BONUSES).json()["items"] == []
+
+    batch = api.post(BONUSES, params={"skip_invalid_items": "true"}, json=[good, bad])
+    assert batch.status_code == 201, batch.text
+    answer = batch.json()
+    assert list(answer["items"]) == ["0"] and answer["items"]["0"]["amount"] == "0.10"
+    assert list(answer["validation_errors"]) == ["1"] and "amount" in answer["validation_errors"]["1"]
+
+    operation_id = "5b2f3e8c-0c55-4d6e-9d5c-3f1b2a4c6d7e"
+    params = {"async_mode": "true", "operation_id": operation_id, "skip_invalid_items": "true"}
+    started = api.post(BONUSES, params=params, json=[{**good, "__item_idx": 0}, {**good, "amount": 2}])
+    assert started.status_code == 202, started.text
+    operation = started.json()
+    assert (operation["id"], operation["type"], operation["status"]) == (
+        operation_id,
+        "USER_BONUS.BATCH_CREATE",
+        "SUCCESS",
+    )
+    log = api.get(f"/api/v1/operations/{operation_id}/log").json()
+    assert [entry["type"] for entry in log] == ["USER_BONUS_CREATE"] * 2
+    assert log[0]["input"]["__item_idx"] == 0 and log[1]["input"]["amount"] == "2.00"
+    again = api.post(BONUSES, params=params, json=[good])
+    assert_error(again, 409, "OPERATION_ALREADY_EXISTS")
+    assert len(api.get(BONUSES).json()["items"]) == 3
+    assert _me(worker_client(app_client, ctx, "otto"))["earnings"]["bonuses"] == 0

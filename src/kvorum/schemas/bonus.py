@@ -1,12 +1,13 @@
 """A bonus a requester gives a worker."""
 
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated, Any, Required
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, ConfigDict, Field, TypeAdapter
 from pydantic_core import PydanticCustomError
+from typing_extensions import TypedDict
 
-from kvorum.schemas.common import Bool, Str, Wire
+from kvorum.schemas.common import Bool, Str
 from kvorum.schemas.ids import ObjectId
 from kvorum.schemas.skill import LocalizedText
 
@@ -29,14 +30,23 @@ def _amount(value: Any) -> Decimal:
     return amount
 
 
-Amount = Annotated[Decimal, BeforeValidator(_amount)]
+Amount = Annotated[str, BeforeValidator(lambda value: f"{_amount(value):.2f}")]
+"""Kept as its decimal text ("0.50"), which the operation log shows as the input."""
 
 
-class UserBonusIn(Wire):
-    user_id: ObjectId
-    amount: Amount
-    assignment_id: Str | None = Field(default=None, min_length=1, max_length=32)
-    private_comment: Str | None = Field(default=None, max_length=10_000)
-    public_title: LocalizedText | None = None
-    public_message: LocalizedText | None = None
-    without_message: Bool = False
+class UserBonusIn(TypedDict, total=False):
+    """Other keys (toloka-kit's `__item_idx`, read-only fields echoed back) are kept for the log."""
+
+    __pydantic_config__ = ConfigDict(extra="allow")  # type: ignore[misc]
+
+    user_id: Required[ObjectId]
+    amount: Required[Amount]
+    assignment_id: Annotated[Str, Field(min_length=1, max_length=32)] | None
+    private_comment: Annotated[Str, Field(max_length=10_000)] | None
+    public_title: LocalizedText | None
+    public_message: LocalizedText | None
+    without_message: Bool
+
+
+USER_BONUS = TypeAdapter(UserBonusIn)
+USER_BONUSES = TypeAdapter(list[UserBonusIn])

@@ -53,7 +53,7 @@ class TaskSuiteOut(IssuingOut):
     created: UtcDateTime
 
 
-Item = TypeVar("Item", TaskOut, TaskSuiteOut)
+Item = TypeVar("Item", bound=BaseModel)
 
 
 class Batch(BaseModel, Generic[Item]):

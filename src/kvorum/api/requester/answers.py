@@ -14,7 +14,6 @@ from kvorum.services.accounts.requesters import Requester
 from kvorum.services.pools.model import Pool
 from kvorum.services.projects.model import Project
 from kvorum.services.search import Page
-from kvorum.services.workforce.bonuses import UserBonus
 from kvorum.services.workforce.restrictions import UserRestriction
 from kvorum.services.workforce.skills import Skill, UserSkill
 
@@ -103,24 +102,6 @@ def user_skill(found: UserSkill) -> dict[str, Any]:
         "created": format_datetime(found.created),
         "modified": format_datetime(found.modified),
     }
-
-
-def user_bonus(found: UserBonus) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "id": str(found.id),
-        "user_id": str(found.worker_id),
-        "amount": str(found.amount),
-        "without_message": found.without_message,
-        "created": format_datetime(found.created),
-    }
-    optional = {
-        "assignment_id": found.assignment_id,
-        "private_comment": found.private_comment,
-        "public_title": found.public_title,
-        "public_message": found.public_message,
-    }
-    body.update({key: value for key, value in optional.items() if value is not None})
-    return body
 
 
 def requester(account: Requester) -> dict[str, Any]:

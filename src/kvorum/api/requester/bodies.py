@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import FastAPI
 from pydantic import TypeAdapter
 
+from kvorum.schemas import bonus
 from kvorum.schemas import task as schema
 
 DOCUMENTED: dict[str, TypeAdapter[Any]] = {
@@ -13,6 +14,7 @@ DOCUMENTED: dict[str, TypeAdapter[Any]] = {
     "TaskPatch": schema.TASK_PATCH,
     "TaskSuitePatch": schema.TASK_SUITE_PATCH,
     "OverlapPatch": schema.OVERLAP_PATCH,
+    "UserBonusIn": bonus.USER_BONUS,
 }
 REF = "#/components/schemas/{model}"
 

@@ -16,9 +16,14 @@ from kvorum.services.tasks.values import Errors
 New = TypeVar("New")
 """An object that passed its checks, not yet written."""
 
+ItemCheck = Callable[[Mapping[str, Any], CreateParams, Errors], New | None]
+"""Checks one item of a batch that does not go to a pool: the object, or None with its errors."""
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, kw_only=True)
 class BulkType(Generic[New]):
+    """Items go to pools (`prepare`: each item names its `pool_id`) or not (`start`)."""
+
     noun: str
     operation_type: str
     """The type of its operations, by which a stored operation finds its bulk type again."""
@@ -31,12 +36,14 @@ class BulkType(Generic[New]):
     many: TypeAdapter[list[Any]]
     units: Callable[[Any], int]
     """What one valid input costs of the creation quota."""
-    prepare: Callable[[Mapping[str, Any], TargetPool, CreateParams, Errors], New | None]
-    """The checked object, or None with every problem recorded in the errors."""
     persist: Callable[[Connection, Sequence[New], datetime], list[str]]
     """Give the objects ids and write them at the given time; answers the ids in the order given."""
     render: Callable[[New, str, datetime], RenderedJson]
     """The wire form of a written object, from its id and creation time: sync mode's answer.
     Only sync mode renders, so an async batch builds nothing more per object once written."""
+    prepare: Callable[[Mapping[str, Any], TargetPool, CreateParams, Errors], New | None] | None = None
+    """The checked object, or None with every problem recorded in the errors."""
+    start: Callable[[Connection, int], ItemCheck[New]] | None = None
+    """The check of a batch's items for this caller, inside the batch's transaction."""
     sync_limit: int = 5_000
     async_limit: int = 100_000

@@ -10,7 +10,9 @@ from typing import Any
 from kvorum.services.bulk.bulk_type import BulkType
 from kvorum.services.tasks import service as tasks
 from kvorum.services.tasks import suites
+from kvorum.services.workforce import bonuses
 
 BULK_TYPES: Mapping[str, BulkType[Any]] = {
-    bulk_type.operation_type: bulk_type for bulk_type in (tasks.BATCH_CREATE, suites.BATCH_CREATE)
+    bulk_type.operation_type: bulk_type
+    for bulk_type in (tasks.BATCH_CREATE, suites.BATCH_CREATE, bonuses.BATCH_CREATE)
 }

@@ -72,16 +72,21 @@ def run_batch(
 ) -> Outcome[New]:
     """Check items against their pools and projects; write the valid ones unless the batch is rejected."""
     targets = TargetPools(conn, caller)
+    check = None if bulk_type.start is None else bulk_type.start(conn, caller)
     valid: list[Item[New]] = []
     ready: list[New] = []
     for item in items:
         if item.errors:
             continue
-        pool = targets.resolve(item.sent["pool_id"])
-        if isinstance(pool, Unavailable):
-            item.errors["pool_id"] = pool.error()
-            continue
-        item.pool, item.new = pool, bulk_type.prepare(item.sent, pool, params, item.errors)
+        if check is not None:
+            item.new = check(item.sent, params, item.errors)
+        else:
+            assert bulk_type.prepare is not None
+            pool = targets.resolve(item.sent["pool_id"])
+            if isinstance(pool, Unavailable):
+                item.errors["pool_id"] = pool.error()
+                continue
+            item.pool, item.new = pool, bulk_type.prepare(item.sent, pool, params, item.errors)
         if item.new is not None:
             valid.append(item)
             ready.append(item.new)
