@@ -66,3 +66,26 @@ def test_toloka_kit_gives_and_finds_bonuses(api: API, live_server: LiveServer) -
         api.create_user_bonus(UserBonus(user_id=user_id, amount=Decimal("100.01")))
     with pytest.raises(DoesNotExistApiError):
         api.get_user_bonus("999999")
+
+
+def test_toloka_kit_gives_arrays_of_bonuses(api: API, live_server: LiveServer) -> None:
+    token = create_account(live_server.database_url, "worker", f"worker-{uuid.uuid4().hex[:8]}")
+    worker = httpx.Client(base_url=live_server.url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    user_id = worker.get("/api/worker/v1/me").json()["id"]
+    given = [
+        UserBonus(user_id=user_id, amount=Decimal("0.10")),
+        UserBonus(user_id="999999", amount=Decimal("1")),
+    ]
+
+    batch = api.create_user_bonuses(given, skip_invalid_items=True)
+    assert list(batch.items) == ["0"] and batch.items["0"].amount == Decimal("0.10")
+    assert list(batch.validation_errors) == ["1"]
+
+    operation_id = uuid.uuid4()
+    operation = api.create_user_bonuses_async(given[:1] * 2, operation_id=operation_id)
+    operation = api.wait_operation(operation)
+    assert operation.status == operation.Status.SUCCESS and operation.details.success_count == 2
+    again = api.create_user_bonuses_async(given[:1], operation_id=operation_id)
+    assert again.id == str(operation_id)
+    assert len(list(api.get_user_bonuses(user_id=user_id))) == 3
+    assert worker.get("/api/worker/v1/me").json()["earnings"]["bonuses"] == 0.3
