@@ -8,7 +8,6 @@ from kvorum.services import operations, quotas
 from kvorum.services import search as search_rules
 from kvorum.services.context import Context
 from kvorum.services.errors import Conflict, NotFound, Problems
-from kvorum.services.pools.model import Pool
 from kvorum.services.projects.model import Project
 from kvorum.services.quality.config import check_quality_control
 from kvorum.store import pools as pool_store
@@ -79,8 +78,8 @@ def archive(ctx: Context, *, caller: int, project_id: str) -> operations.Operati
     operation."""
     with ctx.db.write() as conn:
         project = load(conn, caller=caller, project_id=project_id, lock=True)
-        pools = map(Pool.from_row, pool_store.of_project(conn, project_id=project.id))
-        live = [str(pool.id) for pool in pools if pool.status != "ARCHIVED"]
+        rows = pool_store.of_project(conn, project_id=project.id)
+        live = [str(row.id) for row in rows if row.status != "ARCHIVED"]
         if live:
             raise Conflict(
                 f"Archive the project's pools and trainings first: {', '.join(live)} are not archived",

@@ -14,13 +14,13 @@ from kvorum.services import search as search_rules
 from kvorum.services.bulk.bulk_type import BulkType
 from kvorum.services.bulk.params import CreateParams
 from kvorum.services.context import Context
-from kvorum.services.errors import Conflict, NotFound, Problems
+from kvorum.services.errors import NotFound, Problems
 from kvorum.services.tasks.bodies import validated_body
 from kvorum.services.tasks.model import Task
 from kvorum.services.tasks.overlap import overlap_change, overlap_values, resolve_overlap
 from kvorum.services.tasks.rendering import render_task, search_page
 from kvorum.services.tasks.solutions import check_solutions, task_role
-from kvorum.services.tasks.targets import TargetPool, TargetPools, Unavailable
+from kvorum.services.tasks.targets import TargetPool, pool_of_changed
 from kvorum.services.tasks.values import Errors
 from kvorum.store import tasks as store
 
@@ -136,10 +136,7 @@ def _changeable_task(conn: Connection, caller: int, task_id: str) -> tuple[Task,
     row = store.get_task(conn, owner_id=caller, task_id=task_id)
     if row is None:
         raise NotFound(f"Task {task_id} does not exist")
-    pool = TargetPools(conn, caller).resolve(str(row.pool_id))
-    if isinstance(pool, Unavailable):
-        raise Conflict(f"Task {task_id} cannot change: {pool.message}")
-    return Task.from_row(row), pool
+    return Task.from_row(row), pool_of_changed(conn, caller, row.pool_id, f"Task {task_id}")
 
 
 def _mark_raised(task: Task, values: dict[str, Any], now: datetime) -> None:

@@ -14,14 +14,14 @@ from kvorum.services import search as search_rules
 from kvorum.services.bulk.bulk_type import BulkType
 from kvorum.services.bulk.params import CreateParams
 from kvorum.services.context import Context
-from kvorum.services.errors import Conflict, NotFound, Problems
+from kvorum.services.errors import NotFound, Problems
 from kvorum.services.pools import lifecycle
 from kvorum.services.tasks.bodies import validated_body
 from kvorum.services.tasks.model import TaskSuite
 from kvorum.services.tasks.overlap import overlap_change, overlap_values, resolve_overlap
 from kvorum.services.tasks.rendering import render_suite, search_page
 from kvorum.services.tasks.solutions import check_solutions
-from kvorum.services.tasks.targets import TargetPool, TargetPools, Unavailable
+from kvorum.services.tasks.targets import TargetPool, pool_of_changed
 from kvorum.services.tasks.values import Errors
 from kvorum.store import tasks as store
 
@@ -170,9 +170,7 @@ def _changed(
         row = store.get_suite(conn, owner_id=caller, suite_id=suite_id)
         if row is None:
             raise NotFound(f"Task suite {suite_id} does not exist")
-        pool = TargetPools(conn, caller).resolve(str(row.pool_id))
-        if isinstance(pool, Unavailable):
-            raise Conflict(f"Task suite {suite_id} cannot change: {pool.message}")
+        pool = pool_of_changed(conn, caller, row.pool_id, f"Task suite {suite_id}")
         if values:
             store.update_suite(conn, suite_id=suite_id, values=values)
         if open_pool:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from kvorum.schemas.ids import parse_id
+from kvorum.services.errors import Conflict
 from kvorum.services.pools.model import Pool
 from kvorum.services.tasks.values import ValuesChecker
 from kvorum.store import pools as pool_store
@@ -89,3 +90,12 @@ class TargetPools:
                 ValuesChecker(spec["output_spec"]),
             )
         return checkers
+
+
+def pool_of_changed(conn: Connection, caller: int, pool_id: int, what: str) -> TargetPool:
+    """The pool of a task or suite about to change (`what` names it), or CONFLICT_STATE when the pool
+    no longer takes changes."""
+    pool = TargetPools(conn, caller).resolve(str(pool_id))
+    if isinstance(pool, Unavailable):
+        raise Conflict(f"{what} cannot change: {pool.message}")
+    return pool
