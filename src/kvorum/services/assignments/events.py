@@ -4,7 +4,9 @@ Each change publishes exactly one event of its kind, inside the transaction that
 subscribers write through the same connection, so a rollback undoes the change and whatever its
 subscribers did. A submit to a pool that accepts automatically is two changes: Submitted, then
 Accepted. The kinds follow Toloka's assignment webhook events (ASSIGNMENT_CREATED, _SUBMITTED,
-_SKIPPED, _EXPIRED, _APPROVED, _REJECTED), plus the end of a training attempt.
+_SKIPPED, _EXPIRED, _APPROVED, _REJECTED), plus the end of a training attempt, and one event
+about a worker rather than an assignment: AccessLost, when a restriction or a skill change takes
+a pool away from a worker who has worked in it.
 """
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -16,12 +18,17 @@ from sqlalchemy import Connection
 
 from kvorum.services.assignments.model import Assignment
 
-ExpiredBy = Literal["TIMER", "LATE_SUBMIT", "LATE_SKIP"]
+ExpiredBy = Literal["TIMER", "LATE_SUBMIT", "LATE_SKIP", "RESTRICTION"]
 AcceptedBy = Literal["REVIEW", "TIMER", "SUBMIT"]
 
 
 @dataclass(frozen=True, slots=True)
-class AssignmentEvent:
+class Event:
+    """Something that happened, published to the subscribers of its kind."""
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentEvent(Event):
     assignment: Assignment
     """The assignment as the change left it."""
     at: datetime
@@ -109,7 +116,21 @@ class TrainingFinished(AssignmentEvent):
     expires: datetime | None
 
 
-Event = TypeVar("Event", bound=AssignmentEvent)
+@dataclass(frozen=True, slots=True)
+class AccessLost(Event):
+    """A worker who has assignments in a pool may no longer take it: a restriction now covers it
+    (reason RESTRICTION), or a change of their value of `skill_id` fails the pool's filter
+    (SKILL_CHANGE). Toloka's USERS_ASSESSMENT collector hears of this."""
+
+    worker_id: int
+    pool_id: int
+    owner_id: int
+    reason: Literal["RESTRICTION", "SKILL_CHANGE"]
+    at: datetime
+    skill_id: int | None = None
+
+
+AnyEvent = TypeVar("AnyEvent", bound=Event)
 Handler = Callable[[Connection, Any], None]
 """A subscriber: called with the transaction's connection and an event of the kind it subscribed to."""
 
@@ -118,12 +139,14 @@ Handler = Callable[[Connection, Any], None]
 class Subscribers:
     """Who is told of which kind of event, in the order they subscribed."""
 
-    handlers: Mapping[type[AssignmentEvent], tuple[Handler, ...]] = field(default_factory=dict)
+    handlers: Mapping[type[Event], tuple[Handler, ...]] = field(default_factory=dict)
 
-    def subscribe(self, kind: type[Event], handler: Callable[[Connection, Event], None]) -> "Subscribers":
+    def subscribe(
+        self, kind: type[AnyEvent], handler: Callable[[Connection, AnyEvent], None]
+    ) -> "Subscribers":
         """These subscribers and one more."""
         return Subscribers({**self.handlers, kind: (*self.handlers.get(kind, ()), handler)})
 
-    def publish(self, conn: Connection, event: AssignmentEvent) -> None:
+    def publish(self, conn: Connection, event: Event) -> None:
         for handler in self.handlers.get(type(event), ()):
             handler(conn, event)
