@@ -168,7 +168,8 @@ def test_requester_review(
     assert_error(api.patch(url, json={"status": "REJECTED"}), 400, "VALIDATION_ERROR", "public_comment")
     rejected = api.patch(url, json={"status": "REJECTED", "public_comment": "Wrong animal"}).json()
     assert rejected["status"] == "REJECTED" and rejected["public_comment"] == "Wrong animal"
-    assert take(worker_client(app_client, ctx, "otto"), pool["id"]).status_code == 201  # the slot came back
+    # as in Toloka, rejected work keeps its slot: only a rule re-issues it
+    assert take(worker_client(app_client, ctx, "otto"), pool["id"]).status_code == 409
     assert api.patch(url, json={"status": "ACCEPTED"}).json()["status"] == "ACCEPTED"
     assert_error(api.patch(url, json={"status": "REJECTED", "public_comment": "no"}), 409, "CONFLICT_STATE")
     assert_error(api.patch(url, json={"status": "ACTIVE"}), 400, "VALIDATION_ERROR", "status")

@@ -13,7 +13,7 @@ from kvorum.services.assignments import timers
 from kvorum.services.context import Context
 from tests.helpers import mixer_pool, project_body, take, upload_tasks, worker_client
 
-HOLDING = {"ACTIVE", "SUBMITTED", "ACCEPTED"}
+HOLDING = {"ACTIVE", "SUBMITTED", "ACCEPTED", "REJECTED"}
 ACTIONS = st.lists(
     st.tuples(
         st.integers(0, 3),

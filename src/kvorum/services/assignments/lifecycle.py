@@ -1,7 +1,7 @@
 """The assignment lifecycle: ACTIVE -> SUBMITTED -> ACCEPTED / REJECTED, or SKIPPED / EXPIRED.
 
-Active, submitted and accepted assignments hold an overlap slot of their tasks (or uploaded
-suite); skipping, expiring and rejection give it back. Here are the worker's side (reading,
+Active, submitted, accepted and rejected assignments hold an overlap slot of their tasks (or
+uploaded suite); skipping and expiring give it back. Here are the worker's side (reading,
 submitting, skipping their own assignments) and the moves every side makes.
 """
 
@@ -37,12 +37,12 @@ def move(conn: Connection, assignment: Assignment, to: str, now: datetime, **ext
     return replace(assignment, **values)
 
 
-def release(conn: Connection, assignment: Assignment, delta: int = -1) -> None:
-    """Give back (or, with delta 1, take again) the overlap slot the assignment holds."""
+def release(conn: Connection, assignment: Assignment) -> None:
+    """Give back the overlap slot the assignment holds."""
     if assignment.mixed:
-        store.take(conn, task_ids=[task["id"] for task in assignment.tasks], suite_id=None, delta=delta)
+        store.take(conn, task_ids=[task["id"] for task in assignment.tasks], suite_id=None, delta=-1)
     else:
-        store.take(conn, task_ids=[], suite_id=assignment.task_suite_id, delta=delta)
+        store.take(conn, task_ids=[], suite_id=assignment.task_suite_id, delta=-1)
 
 
 def expire(

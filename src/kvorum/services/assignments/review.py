@@ -1,9 +1,10 @@
 """The requester's side: reading the assignments of their pools, accepting and rejecting answers.
 
 A SUBMITTED assignment becomes ACCEPTED or REJECTED; a REJECTED one may still be ACCEPTED within
-the pool's auto_accept_period_day of its submission. Rejection gives the overlap slot back.
+the pool's auto_accept_period_day of its submission. Rejected work keeps its overlap slot.
 """
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import ValidationError
@@ -11,8 +12,8 @@ from sqlalchemy import Connection
 
 from kvorum.schemas.assignment import Review
 from kvorum.services import search as search_rules
-from kvorum.services.assignments.events import Accepted, Rejected
-from kvorum.services.assignments.lifecycle import move, pool_of, release
+from kvorum.services.assignments.events import Accepted, AcceptedBy, Rejected, Subscribers
+from kvorum.services.assignments.lifecycle import move, pool_of
 from kvorum.services.assignments.model import STATUSES, TIMES, Assignment, AssignmentPage
 from kvorum.services.context import Context
 from kvorum.services.errors import Conflict, NotFound, Problems, ValidationFailed, validation_payload
@@ -88,14 +89,33 @@ def review(ctx: Context, *, caller: int, assignment_id: str, raw: bytes) -> Assi
             assert assignment.submitted is not None
             if now > assignment.submitted + period:
                 raise Conflict(f"The review period of assignment {assignment.id} is over")
-            release(conn, assignment, delta=1)
-        reviewed = move(conn, assignment, body.status, now, public_comment=body.public_comment)
-        if reviewed.status == "REJECTED":
-            release(conn, assignment)
-            ctx.events.publish(conn, Rejected(reviewed, now))
-        else:
-            previous: Literal["SUBMITTED", "REJECTED"] = (
-                "REJECTED" if assignment.status == "REJECTED" else "SUBMITTED"
-            )
-            ctx.events.publish(conn, Accepted(reviewed, now, previous=previous, by="REVIEW"))
-    return reviewed
+        if body.status == "REJECTED":
+            return reject(conn, ctx.events, assignment, now, body.public_comment)
+        return accept(conn, ctx.events, assignment, now, body.public_comment, "REVIEW")
+
+
+def reject(
+    conn: Connection, events: Subscribers, assignment: Assignment, now: datetime, public_comment: str | None
+) -> Assignment:
+    """SUBMITTED -> REJECTED. The assignment keeps its overlap slot, as in Toloka: a suite is done
+    again only where a rule says so (ASSIGNMENTS_ASSESSMENT with CHANGE_OVERLAP)."""
+    rejected = move(conn, assignment, "REJECTED", now, public_comment=public_comment)
+    events.publish(conn, Rejected(rejected, now))
+    return rejected
+
+
+def accept(
+    conn: Connection,
+    events: Subscribers,
+    assignment: Assignment,
+    now: datetime,
+    public_comment: str | None,
+    by: AcceptedBy,
+) -> Assignment:
+    """SUBMITTED or REJECTED -> ACCEPTED."""
+    accepted = move(conn, assignment, "ACCEPTED", now, public_comment=public_comment)
+    previous: Literal["SUBMITTED", "REJECTED"] = (
+        "REJECTED" if assignment.status == "REJECTED" else "SUBMITTED"
+    )
+    events.publish(conn, Accepted(accepted, now, previous=previous, by=by))
+    return accepted
