@@ -1,3 +1,4 @@
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -34,8 +35,13 @@ def test_reference_pool_is_created_with_every_setting(
     assert pool["owner"] == {"id": pool["owner"]["id"], "myself": True, "company_id": pool["owner"]["id"]}
     assert "last_close_reason" not in pool
     assert pool["will_expire"] == body.pop("will_expire") + ".000"
+    configs = pool["quality_control"]["configs"]
+    uuids = [config["collector_config"].pop("uuid") for config in configs]
+    assert len(set(uuids)) == len(configs) and all(uuid.UUID(marker) for marker in uuids)  # each gets one
     for key, value in body.items():
         assert pool[key] == value, key
+    for config, marker in zip(configs, uuids, strict=True):
+        config["collector_config"]["uuid"] = marker
     assert api.get(f"/api/v1/pools/{pool['id']}").json() == pool
 
 

@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 
 from kvorum.clock import Clock
 from kvorum.services.assignments.events import Subscribers
-from kvorum.services.subscriptions import subscribers
 from kvorum.settings import Settings
 from kvorum.store.db import Database
 
@@ -14,4 +13,12 @@ class Context:
     db: Database
     clock: Clock
     settings: Settings
-    events: Subscribers = field(default_factory=subscribers)
+    events: Subscribers = field(default_factory=lambda: _everyone())
+
+
+def _everyone() -> Subscribers:
+    """Every subscription. Imported when a Context is made: the subscribers (quality rules that
+    review assignments) use services that take a Context themselves."""
+    from kvorum.services.subscriptions import subscribers
+
+    return subscribers()

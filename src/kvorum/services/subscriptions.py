@@ -3,7 +3,16 @@
 Subscribers run inside the transaction of the change they hear of (see services/assignments/events.py).
 """
 
-from kvorum.services.assignments.events import Accepted, Issued, Rejected, Submitted, Subscribers
+from kvorum.services.assignments.events import (
+    Accepted,
+    AccessLost,
+    Issued,
+    Rejected,
+    Skipped,
+    Submitted,
+    Subscribers,
+)
+from kvorum.services.quality import engine
 from kvorum.services.workforce import ratings
 
 
@@ -14,4 +23,9 @@ def subscribers() -> Subscribers:
         .subscribe(Submitted, ratings.on_submitted)
         .subscribe(Accepted, ratings.on_accepted)
         .subscribe(Rejected, ratings.on_rejected)
+        .subscribe_publishing(Submitted, engine.hear)
+        .subscribe_publishing(Skipped, engine.hear)
+        .subscribe_publishing(Accepted, engine.hear)
+        .subscribe_publishing(Rejected, engine.hear)
+        .subscribe_publishing(AccessLost, engine.hear)
     )

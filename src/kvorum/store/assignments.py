@@ -303,3 +303,19 @@ def task_id_range(conn: Connection, *, pool_id: int, kind: str) -> tuple[str | N
     )
     low, high = conn.execute(query).one()
     return low, high
+
+
+def of_worker(
+    conn: Connection, *, pool_id: int, worker_id: int, statuses: Sequence[str]
+) -> Sequence[Row[Any]]:
+    """The worker's assignments in a pool in these statuses, oldest first."""
+    query = (
+        select(assignments)
+        .where(
+            assignments.c.pool_id == pool_id,
+            assignments.c.worker_id == worker_id,
+            assignments.c.status.in_(list(statuses)),
+        )
+        .order_by(assignments.c.created, assignments.c.id)
+    )
+    return conn.execute(query).all()

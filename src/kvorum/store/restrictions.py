@@ -88,3 +88,17 @@ _BLOCKING = (
     .order_by(user_restrictions.c.will_expire.is_(None).desc(), user_restrictions.c.will_expire.desc())
 )
 """Issuing checks every request against it, so it is built once."""
+
+
+def any_in_force(
+    conn: Connection, *, owner_id: int, worker_id: int, targets: Sequence[tuple[str, int]], now: datetime
+) -> bool:
+    """Whether the requester keeps the worker out of one of these (scope, target_id) now."""
+    table = user_restrictions
+    query = select(table.c.id).where(
+        table.c.owner_id == owner_id,
+        table.c.worker_id == worker_id,
+        or_(*(and_(table.c.scope == scope, table.c.target_id == target) for scope, target in targets)),
+        or_(table.c.will_expire.is_(None), table.c.will_expire > now),
+    )
+    return conn.execute(query.limit(1)).first() is not None

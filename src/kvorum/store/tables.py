@@ -336,3 +336,54 @@ user_bonuses = Table(
 )
 """A requester's bonus to a worker, in cents (Toloka bonuses are whole cents), for an assignment
 or for nothing in particular."""
+
+quality_observations = Table(
+    "quality_observations",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("owner_id", ForeignKey("requesters.id"), nullable=False),
+    Column("collector", String(36), nullable=False),
+    Column("worker_id", ForeignKey("workers.id"), nullable=False),
+    Column("assignment_id", String(32), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("golden", Boolean, nullable=False),
+    Column("created", DateTime, nullable=False),
+    UniqueConstraint(
+        "owner_id", "collector", "assignment_id", "position", name="uq_quality_observations_once"
+    ),
+    Index(
+        "ix_quality_observations_owner_id_collector_worker_id_id", "owner_id", "collector", "worker_id", "id"
+    ),
+)
+"""What a quality-control collector (named by its uuid) has counted of a worker: one row per answer
+(`position` is the task's place in the assignment) or per assignment (position -1). `value` is the
+credit (1 right, fast, skipped, accepted; 0 otherwise) or, for INCOME, the reward; `golden` marks
+answers to control tasks. The unique key is the rule that an event is counted once."""
+
+quality_events = Table(
+    "quality_events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("owner_id", ForeignKey("requesters.id"), nullable=False),
+    Column("pool_id", ForeignKey("pools.id"), nullable=False),
+    Column("worker_id", ForeignKey("workers.id"), nullable=False),
+    Column("assignment_id", String(32)),
+    Column("source", String(8), nullable=False),
+    Column("collector_type", String(32), nullable=False),
+    Column("collector", String(36), nullable=False),
+    Column("rule_index", Integer, nullable=False),
+    Column("trigger", String(80), nullable=False),
+    Column("values", JSON, nullable=False),
+    Column("action", JSON, nullable=False),
+    Column("outcome", JSON, nullable=False),
+    Column("created", DateTime, nullable=False),
+    UniqueConstraint(
+        "owner_id", "collector", "rule_index", "worker_id", "trigger", name="uq_quality_events_once"
+    ),
+    Index("ix_quality_events_pool_id_id", "pool_id", "id"),
+)
+"""Each action a quality-control rule took: which worker, which rule of which collector (`source`:
+the pool's or the project's quality_control), the collector's values, the action and what it did.
+`trigger` names the event the rule heard; the unique key is the rule that an action is applied once
+per event."""

@@ -111,3 +111,27 @@ def update_task(conn: Connection, *, task_id: str, values: dict[str, Any]) -> No
 
 def update_suite(conn: Connection, *, suite_id: str, values: dict[str, Any]) -> None:
     conn.execute(update(task_suites).where(task_suites.c.id == suite_id).values(**values))
+
+
+def raise_overlap(
+    conn: Connection, *, task_ids: Sequence[str], suite_id: str | None, delta: int, now: datetime
+) -> int:
+    """Raise the finite overlap of these tasks (or of the suite) by `delta`: more workers get them.
+    How many were raised."""
+    raised = 0
+    if task_ids:
+        grown = tasks.c.overlap + delta
+        statement = (
+            update(tasks)
+            .where(tasks.c.id.in_(list(task_ids)), tasks.c.infinite_overlap.is_(False))
+            .values(overlap=grown, overlap_raised=now, open=tasks.c.taken < grown)
+        )
+        raised += conn.execute(statement).rowcount
+    if suite_id is not None:
+        statement = (
+            update(task_suites)
+            .where(task_suites.c.id == suite_id, task_suites.c.infinite_overlap.is_(False))
+            .values(overlap=task_suites.c.overlap + delta)
+        )
+        raised += conn.execute(statement).rowcount
+    return raised

@@ -13,6 +13,7 @@ from kvorum.schemas.common import format_datetime, owner
 from kvorum.services.accounts.requesters import Requester
 from kvorum.services.pools.model import Pool
 from kvorum.services.projects.model import Project
+from kvorum.services.quality.history import QualityEvent
 from kvorum.services.search import Page
 from kvorum.services.workforce.restrictions import UserRestriction
 from kvorum.services.workforce.skills import Skill, UserSkill
@@ -112,3 +113,20 @@ def requester(account: Requester) -> dict[str, Any]:
         "public_name": {"EN": account.name},
         "company": {"id": account_id, "superintendent_id": account_id},
     }
+
+
+def quality_event(found: QualityEvent) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": str(found.id),
+        "pool_id": str(found.pool_id),
+        "user_id": str(found.worker_id),
+        "collector": {"type": found.collector_type, "uuid": found.collector_uuid},
+        "rule": {"source": found.source, "index": found.rule_index},
+        "values": dict(found.values),
+        "action": dict(found.action),
+        "outcome": dict(found.outcome),
+        "created": format_datetime(found.created),
+    }
+    if found.assignment_id is not None:
+        body["assignment_id"] = found.assignment_id
+    return body

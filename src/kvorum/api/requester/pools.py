@@ -7,9 +7,11 @@ from kvorum.api.requester.lifecycle import add_action_routes
 from kvorum.schemas.page import PageOut
 from kvorum.schemas.pool import PoolIn, PoolPatch
 from kvorum.schemas.pool_out import PoolOut
+from kvorum.schemas.quality_event_out import QualityEventOut
 from kvorum.schemas.training_out import TrainingAsPoolOut
 from kvorum.services.pools import service as pools
 from kvorum.services.pools.types import REGULAR_POOL
+from kvorum.services.quality import history
 
 router = APIRouter(prefix="/pools", tags=["pools"], responses=ERROR_RESPONSES)
 
@@ -52,6 +54,21 @@ def patch_pool(pool_id: str, body: PoolPatch, ctx: Ctx, caller: Caller) -> JSONR
     """Change a pool's priority."""
     pool = pools.patch(ctx, caller=caller.id, pool_id=pool_id, body=body)
     return JSONResponse(answers.pool(pool, caller.id, with_type=True))
+
+
+@router.get(
+    "/{pool_id}/quality-events",
+    response_model=PageOut[QualityEventOut],
+    openapi_extra=search_doc(history.SEARCH),
+)
+def find_quality_events(
+    pool_id: str, ctx: Ctx, caller: Caller, params: dict[str, str] = Depends(query)
+) -> JSONResponse:
+    """What the quality-control rules of a pool (or training) and of its project did: a kvorum
+    extension. Each item names the worker, the collector and rule, the collector's values, the
+    action and its outcome."""
+    found = history.find(ctx, caller=caller.id, pool_id=pool_id, params=params)
+    return JSONResponse(answers.page(found, answers.quality_event))
 
 
 add_action_routes(router, REGULAR_POOL, ("open", "close", "close-for-update", "archive"))

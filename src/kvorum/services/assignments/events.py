@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 from kvorum.services.assignments.model import Assignment
 
 ExpiredBy = Literal["TIMER", "LATE_SUBMIT", "LATE_SKIP", "RESTRICTION"]
-AcceptedBy = Literal["REVIEW", "TIMER", "SUBMIT"]
+AcceptedBy = Literal["REVIEW", "TIMER", "SUBMIT", "RULE"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +95,8 @@ class Expired(AssignmentEvent):
 @dataclass(frozen=True, slots=True)
 class Accepted(AssignmentEvent):
     """The answers were accepted: by the requester's review (of a SUBMITTED or a REJECTED
-    assignment), by the auto-accept timer, or at submit in a pool that accepts automatically."""
+    assignment), by the auto-accept timer, at submit in a pool that accepts automatically, or by a
+    quality-control rule (APPROVE_ALL_ASSIGNMENTS)."""
 
     previous: Literal["SUBMITTED", "REJECTED"]
     by: AcceptedBy
@@ -103,7 +104,8 @@ class Accepted(AssignmentEvent):
 
 @dataclass(frozen=True, slots=True)
 class Rejected(AssignmentEvent):
-    """The requester rejected the answers: SUBMITTED -> REJECTED (public_comment says why)."""
+    """The requester or a quality-control rule rejected the answers: SUBMITTED -> REJECTED
+    (public_comment says why)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +133,9 @@ class AccessLost(Event):
 
 
 AnyEvent = TypeVar("AnyEvent", bound=Event)
-Handler = Callable[[Connection, Any], None]
-"""A subscriber: called with the transaction's connection and an event of the kind it subscribed to."""
+Handler = Callable[[Connection, Any, "Subscribers"], None]
+"""A subscriber as stored: called with the transaction's connection, an event of the kind it
+subscribed to, and the subscribers that publish it (so that what it does can be told in turn)."""
 
 
 @dataclass(frozen=True)
@@ -145,8 +148,15 @@ class Subscribers:
         self, kind: type[AnyEvent], handler: Callable[[Connection, AnyEvent], None]
     ) -> "Subscribers":
         """These subscribers and one more."""
+        return self.subscribe_publishing(kind, lambda conn, event, _: handler(conn, event))
+
+    def subscribe_publishing(
+        self, kind: type[AnyEvent], handler: Callable[[Connection, AnyEvent, "Subscribers"], None]
+    ) -> "Subscribers":
+        """These subscribers and one whose actions make events of their own (a rule that rejects
+        assignments): it is handed the subscribers to publish them to."""
         return Subscribers({**self.handlers, kind: (*self.handlers.get(kind, ()), handler)})
 
     def publish(self, conn: Connection, event: Event) -> None:
         for handler in self.handlers.get(type(event), ()):
-            handler(conn, event)
+            handler(conn, event, self)

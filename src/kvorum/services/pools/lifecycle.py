@@ -175,3 +175,13 @@ def _complete(conn: Connection, pool: Pool, now: datetime) -> bool:
         return False
     finished = assignment_store.last_submitted(conn, pool_id=pool.id) or pool.last_started
     return finished is None or finished + pool.settings.auto_close_delay <= now
+
+
+def reopen(conn: Connection, pool: Pool, now: datetime) -> bool:
+    """Open a closed pool again because it has new work (a quality-control rule raised overlap
+    with open_pool), unless its will_expire has passed; whether it opened."""
+    expires = pool.settings.will_expire
+    if pool.status != "CLOSED" or (expires is not None and expires <= now):
+        return False
+    values = {"status": "OPEN", "last_started": now}
+    return store.change_status(conn, pool_id=pool.id, from_statuses=("CLOSED",), values=values)

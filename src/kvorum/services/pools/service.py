@@ -18,6 +18,7 @@ from kvorum.services.errors import Conflict, NotFound, Problems
 from kvorum.services.pools.checks import check
 from kvorum.services.pools.model import Pool
 from kvorum.services.pools.types import REGULAR_POOL, PoolType
+from kvorum.services.quality.model import with_uuids
 from kvorum.store import pools as store
 
 
@@ -32,9 +33,12 @@ def load(conn: Connection, *, caller: int, pool_type: PoolType | None, pool_id: 
 
 
 def _stored_settings(body: PoolIn | TrainingIn) -> dict[str, Any]:
-    """What is stored of a request body: everything it sets but the project, which is a column."""
+    """What is stored of a request body: everything it sets but the project, which is a column;
+    every quality-control collector has a uuid."""
     stored = body.wire()
     del stored["project_id"]
+    if stored.get("quality_control"):
+        stored["quality_control"] = with_uuids(stored["quality_control"])
     return stored
 
 

@@ -1,5 +1,7 @@
 """Projects: the task interface (task_spec) and project-wide quality control."""
 
+from typing import Any
+
 from sqlalchemy import Connection
 
 from kvorum.schemas.ids import parse_id
@@ -10,6 +12,7 @@ from kvorum.services.context import Context
 from kvorum.services.errors import Conflict, NotFound, Problems
 from kvorum.services.projects.model import Project
 from kvorum.services.quality.config import check_quality_control
+from kvorum.services.quality.model import with_uuids
 from kvorum.store import pools as pool_store
 from kvorum.store import projects as store
 
@@ -40,11 +43,18 @@ def _check(conn: Connection, caller: int, body: ProjectIn, project_id: int | Non
     problems.raise_if_any()
 
 
+def _stored(body: ProjectIn) -> dict[str, Any]:
+    stored = body.stored()
+    if stored.get("quality_control"):
+        stored["quality_control"] = with_uuids(stored["quality_control"])
+    return stored
+
+
 def create(ctx: Context, *, caller: int, body: ProjectIn) -> Project:
     with ctx.db.write() as conn:
         quotas.charge(ctx, conn, requester_id=caller, action="project_create")
         _check(conn, caller, body, None)
-        project_id = store.insert_project(conn, owner_id=caller, spec=body.stored(), now=ctx.clock.now())
+        project_id = store.insert_project(conn, owner_id=caller, spec=_stored(body), now=ctx.clock.now())
         return load(conn, caller=caller, project_id=project_id)
 
 
@@ -69,7 +79,7 @@ def update(ctx: Context, *, caller: int, project_id: str, body: ProjectIn) -> Pr
         if project.status == "ARCHIVED":
             raise Conflict(f"Project {project_id} is archived and cannot be changed")
         _check(conn, caller, body, project.id)
-        store.replace_spec(conn, project_id=project.id, spec=body.stored())
+        store.replace_spec(conn, project_id=project.id, spec=_stored(body))
         return load(conn, caller=caller, project_id=project.id)
 
 

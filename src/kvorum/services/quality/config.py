@@ -1,7 +1,11 @@
 """Checks of a quality_control object that need more than its own shape: rules and linked trainings."""
 
+from collections.abc import Iterator
+from typing import Any
+
 from sqlalchemy import Connection
 
+from kvorum.schemas.ids import parse_id
 from kvorum.schemas.quality_control import QualityControl
 from kvorum.services.errors import Problems
 from kvorum.services.pools.intervals import check_distribution
@@ -9,15 +13,39 @@ from kvorum.services.pools.model import Pool
 from kvorum.services.pools.settings import TRAINING
 from kvorum.services.quality.rules import check_configs
 from kvorum.store import pools as pool_store
+from kvorum.store import skills as skill_store
 
 PATH = "quality_control"
+
+
+def _named_skills(configs: list[dict[str, Any]]) -> Iterator[tuple[str, Any]]:
+    """(path, skill id) of every skill the rules name: in actions and in skill_id conditions."""
+    for index, config in enumerate(configs):
+        for rule_index, rule in enumerate(config["rules"]):
+            path = f"{PATH}.configs.{index}.rules.{rule_index}"
+            parameters = rule["action"].get("parameters") or {}
+            if "skill_id" in parameters:
+                yield f"{path}.action.parameters.skill_id", parameters["skill_id"]
+            for condition_index, condition in enumerate(rule["conditions"]):
+                if condition["key"] == "skill_id":
+                    yield f"{path}.conditions.{condition_index}.value", condition["value"]
+
+
+def _check_skills(conn: Connection, caller: int, configs: list[dict[str, Any]], problems: Problems) -> None:
+    for path, named in _named_skills(configs):
+        skill_id = parse_id(str(named))
+        if skill_id is not None and skill_store.get(conn, owner_id=caller, skill_id=skill_id) is None:
+            problems.add(path, "ENTITY_DOES_NOT_EXIST", f"skill {named} does not exist")
 
 
 def check_quality_control(
     conn: Connection, *, caller: int, qc: QualityControl, project_id: int | None, problems: Problems
 ) -> None:
-    """Rules must be well-formed; a training_requirement must name a training of the same project."""
-    check_configs(qc.wire().get("configs", []), f"{PATH}.configs", problems)
+    """Rules must be well-formed and name the caller's skills; a training_requirement must name a
+    training of the same project."""
+    configs = qc.wire().get("configs", [])
+    check_configs(configs, f"{PATH}.configs", problems)
+    _check_skills(conn, caller, configs, problems)
     checkpoints = qc.checkpoints_config
     if checkpoints is not None:
         for name, settings in (

@@ -24,7 +24,7 @@ def _int_at_least(low: int, high: int | None = None) -> ValueCheck:
     return check
 
 
-def _numeric(value: Any) -> float | None:
+def numeric(value: Any) -> float | None:
     """A number, or a numeric string (the docs send "1"), as a float; None otherwise."""
     if isinstance(value, bool):
         return None
@@ -39,19 +39,19 @@ def _numeric(value: Any) -> float | None:
 
 
 def _count(value: Any) -> str | None:
-    number = _numeric(value)
+    number = numeric(value)
     return (
         None if number is not None and number >= 0 and number.is_integer() else "a count (integer, 0 or more)"
     )
 
 
 def _rate(value: Any) -> str | None:
-    number = _numeric(value)
+    number = numeric(value)
     return None if number is not None and 0 <= number <= 100 else "a percentage from 0 to 100"
 
 
 def _amount(value: Any) -> str | None:
-    number = _numeric(value)
+    number = numeric(value)
     return None if number is not None and number >= 0 else "an amount of 0 or more"
 
 

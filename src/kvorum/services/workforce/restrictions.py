@@ -11,6 +11,7 @@ from kvorum.schemas.common import format_datetime
 from kvorum.schemas.ids import parse_id
 from kvorum.schemas.user_restriction import SCOPES, UserRestrictionIn
 from kvorum.services import search as search_rules
+from kvorum.services.assignments.events import Subscribers
 from kvorum.services.context import Context
 from kvorum.services.errors import AccessDenied, NotFound, Problems
 from kvorum.store import pools as pool_store
@@ -174,3 +175,34 @@ def delete(ctx: Context, *, caller: int, restriction_id: str) -> None:
     with ctx.db.write() as conn:
         if not store.remove(conn, owner_id=caller, restriction_id=_id(restriction_id)):
             raise NotFound(f"User restriction {restriction_id} does not exist")
+
+
+def restrict(
+    conn: Connection,
+    events: Subscribers,
+    *,
+    owner_id: int,
+    worker_id: int,
+    scope: str,
+    target_id: int,
+    private_comment: str | None,
+    will_expire: datetime | None,
+    now: datetime,
+) -> PutResult:
+    restriction_id, new = store.put(
+        conn,
+        values={
+            "owner_id": owner_id,
+            "scope": scope,
+            "worker_id": worker_id,
+            "project_id": target_id if scope == "PROJECT" else None,
+            "pool_id": target_id if scope == "POOL" else None,
+            "target_id": target_id,
+            "private_comment": private_comment,
+            "will_expire": will_expire,
+            "created": now,
+        },
+    )
+    row = store.get(conn, owner_id=owner_id, restriction_id=restriction_id)
+    assert row is not None
+    return PutResult(UserRestriction.from_row(row), new)

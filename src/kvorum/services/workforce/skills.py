@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row
+from sqlalchemy import Connection, Row
 
 from kvorum.schemas.ids import parse_id
 from kvorum.schemas.skill import SkillIn, UserSkillIn
 from kvorum.services import search as search_rules
+from kvorum.services.assignments.events import Subscribers
 from kvorum.services.context import Context
 from kvorum.services.errors import NotFound, Problems
 from kvorum.store import skills as store
@@ -208,3 +209,24 @@ def delete_value(ctx: Context, *, caller: int, user_skill_id: str) -> None:
     with ctx.db.write() as conn:
         if not store.remove_user_skill(conn, owner_id=caller, user_skill_id=key):
             raise NotFound(f"User skill {user_skill_id} does not exist")
+
+
+def change_value(
+    conn: Connection,
+    events: Subscribers,
+    *,
+    owner_id: int,
+    skill_id: int,
+    worker_id: int,
+    value: float | None,
+    now: datetime,
+) -> int | None:
+    skill = store.get(conn, owner_id=owner_id, skill_id=skill_id)
+    if skill is None:
+        raise NotFound(f"Skill {skill_id} does not exist")
+    assert value is not None
+    ttl = skill.skill_ttl_hours
+    expires = None if ttl is None else now + timedelta(hours=ttl)
+    return store.set_value(
+        conn, skill_id=skill_id, worker_id=worker_id, value=value, now=now, expires=expires
+    )
