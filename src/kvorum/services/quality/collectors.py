@@ -89,21 +89,111 @@ def _observation(
     }
 
 
-def _tally(hearing: Hearing, collector: Collector, worker_id: int) -> store.Tally:
-    return store.tally(
-        hearing.conn,
-        owner_id=hearing.pool.owner_id,
-        collector=collector.uuid,
-        worker_id=worker_id,
-        history=collector.history,
-    )
-
-
 def _rates(credit: float, count: int, prefix: str = "") -> dict[str, float]:
     if count == 0:
         return {}
     correct = 100 * credit / count
     return {f"{prefix}correct_answers_rate": correct, f"{prefix}incorrect_answers_rate": 100 - correct}
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """Whose observations by which collector: what the values of a counting collector are read from."""
+
+    conn: Connection
+    owner_id: int
+    collector: Collector
+    worker_id: int
+    now: datetime
+
+    def tally(self) -> store.Tally:
+        return store.tally(
+            self.conn,
+            owner_id=self.owner_id,
+            collector=self.collector.uuid,
+            worker_id=self.worker_id,
+            history=self.collector.history,
+        )
+
+
+def _answer_values(counted: Counted) -> dict[str, Any]:
+    tally = counted.tally()
+    values: dict[str, Any] = {"total_answers_count": tally.count, **_rates(tally.credit, tally.count)}
+    if counted.collector.type == "GOLDEN_SET":
+        values["golden_set_answers_count"] = tally.golden_count
+        values.update(_rates(tally.golden_credit, tally.golden_count, "golden_set_"))
+    return values
+
+
+def _submit_time_values(counted: Counted) -> dict[str, Any]:
+    tally = counted.tally()
+    return {"total_submitted_count": tally.count, "fast_submitted_count": round(tally.credit)}
+
+
+def _skipped_values(counted: Counted) -> dict[str, Any]:
+    count = store.trailing_ones(
+        counted.conn, owner_id=counted.owner_id, collector=counted.collector.uuid, worker_id=counted.worker_id
+    )
+    return {"skipped_in_row_count": count}
+
+
+def _acceptance_values(counted: Counted) -> dict[str, Any]:
+    tally = counted.tally()
+    if tally.count == 0:
+        return {"total_assignments_count": 0}
+    accepted = 100 * tally.credit / tally.count
+    return {
+        "total_assignments_count": tally.count,
+        "accepted_assignments_rate": accepted,
+        "rejected_assignments_rate": 100 - accepted,
+    }
+
+
+def _income_values(counted: Counted) -> dict[str, Any]:
+    income = store.sum_since(
+        counted.conn,
+        owner_id=counted.owner_id,
+        collector=counted.collector.uuid,
+        worker_id=counted.worker_id,
+        since=counted.now - INCOME_WINDOW,
+    )
+    return {"income_sum_for_last_24_hours": round(income, 6)}
+
+
+def _answer_count_values(counted: Counted) -> dict[str, Any]:
+    return {"assignments_accepted_count": counted.tally().count}
+
+
+COUNTED_VALUES: Mapping[str, Callable[[Counted], dict[str, Any]]] = {
+    "GOLDEN_SET": _answer_values,
+    "MAJORITY_VOTE": _answer_values,
+    "ASSIGNMENT_SUBMIT_TIME": _submit_time_values,
+    "SKIPPED_IN_ROW_ASSIGNMENTS": _skipped_values,
+    "ACCEPTANCE_RATE": _acceptance_values,
+    "INCOME": _income_values,
+    "ANSWER_COUNT": _answer_count_values,
+}
+"""The collectors that keep observations, and how their values are read from them."""
+
+
+def counted_values(
+    conn: Connection, *, owner_id: int, collector: Collector, worker_id: int, now: datetime
+) -> Values:
+    """A counting collector's values for a worker, from what it has observed of them."""
+    return COUNTED_VALUES[collector.type](Counted(conn, owner_id, collector, worker_id, now))
+
+
+def _reading(
+    hearing: Hearing, collector: Collector, worker_id: int, assignment: Assignment | None
+) -> Reading:
+    values = counted_values(
+        hearing.conn,
+        owner_id=hearing.pool.owner_id,
+        collector=collector,
+        worker_id=worker_id,
+        now=hearing.now,
+    )
+    return Reading(worker_id, values, assignment)
 
 
 def _golden_set(hearing: Hearing, collector: Collector) -> list[Reading]:
@@ -127,14 +217,7 @@ def _golden_set(hearing: Hearing, collector: Collector) -> list[Reading]:
     if not rows:
         return []
     store.observe(hearing.conn, rows)
-    tally = _tally(hearing, collector, event.worker_id)
-    values = {
-        "total_answers_count": tally.count,
-        **_rates(tally.credit, tally.count),
-        "golden_set_answers_count": tally.golden_count,
-        **_rates(tally.golden_credit, tally.golden_count, "golden_set_"),
-    }
-    return [Reading(event.worker_id, values, event.assignment)]
+    return [_reading(hearing, collector, event.worker_id, event.assignment)]
 
 
 def _label(output_values: Mapping[str, Any]) -> str:
@@ -178,14 +261,10 @@ def _majority_vote(hearing: Hearing, collector: Collector) -> list[Reading]:
             for row, label in judged
         )
     store.observe(hearing.conn, rows)
-    readings = []
-    for worker_id in sorted({row["worker_id"] for row in rows}):
-        tally = _tally(hearing, collector, worker_id)
-        values = {"total_answers_count": tally.count, **_rates(tally.credit, tally.count)}
-        readings.append(
-            Reading(worker_id, values, event.assignment if worker_id == event.worker_id else None)
-        )
-    return readings
+    return [
+        _reading(hearing, collector, worker_id, event.assignment if worker_id == event.worker_id else None)
+        for worker_id in sorted({row["worker_id"] for row in rows})
+    ]
 
 
 def _per_assignment(
@@ -205,9 +284,7 @@ def _submit_time(hearing: Hearing, collector: Collector) -> list[Reading]:
     _per_assignment(
         hearing, collector, event, float(took < collector.parameters["fast_submit_threshold_seconds"])
     )
-    tally = _tally(hearing, collector, event.worker_id)
-    values = {"total_submitted_count": tally.count, "fast_submitted_count": round(tally.credit)}
-    return [Reading(event.worker_id, values, event.assignment)]
+    return [_reading(hearing, collector, event.worker_id, event.assignment)]
 
 
 def _skipped_in_row(hearing: Hearing, collector: Collector) -> list[Reading]:
@@ -216,10 +293,7 @@ def _skipped_in_row(hearing: Hearing, collector: Collector) -> list[Reading]:
     if not isinstance(event, Skipped | Submitted):
         return []
     _per_assignment(hearing, collector, event, float(isinstance(event, Skipped)))
-    count = store.trailing_ones(
-        hearing.conn, owner_id=hearing.pool.owner_id, collector=collector.uuid, worker_id=event.worker_id
-    )
-    return [Reading(event.worker_id, {"skipped_in_row_count": count}, event.assignment)]
+    return [_reading(hearing, collector, event.worker_id, event.assignment)]
 
 
 def _reviewed(event: Event) -> bool:
@@ -234,14 +308,7 @@ def _acceptance_rate(hearing: Hearing, collector: Collector) -> list[Reading]:
         return []
     assert isinstance(event, AssignmentEvent)
     _per_assignment(hearing, collector, event, float(isinstance(event, Accepted)), replace=True)
-    tally = _tally(hearing, collector, event.worker_id)
-    accepted = 100 * tally.credit / tally.count
-    values = {
-        "total_assignments_count": tally.count,
-        "accepted_assignments_rate": accepted,
-        "rejected_assignments_rate": 100 - accepted,
-    }
-    return [Reading(event.worker_id, values, event.assignment)]
+    return [_reading(hearing, collector, event.worker_id, event.assignment)]
 
 
 def _income(hearing: Hearing, collector: Collector) -> list[Reading]:
@@ -250,14 +317,7 @@ def _income(hearing: Hearing, collector: Collector) -> list[Reading]:
     if not isinstance(event, Submitted):
         return []
     _per_assignment(hearing, collector, event, event.assignment.reward)
-    income = store.sum_since(
-        hearing.conn,
-        owner_id=hearing.pool.owner_id,
-        collector=collector.uuid,
-        worker_id=event.worker_id,
-        since=hearing.now - INCOME_WINDOW,
-    )
-    return [Reading(event.worker_id, {"income_sum_for_last_24_hours": round(income, 6)}, event.assignment)]
+    return [_reading(hearing, collector, event.worker_id, event.assignment)]
 
 
 def _answer_count(hearing: Hearing, collector: Collector) -> list[Reading]:
@@ -266,8 +326,7 @@ def _answer_count(hearing: Hearing, collector: Collector) -> list[Reading]:
     if not isinstance(event, Submitted):
         return []
     _per_assignment(hearing, collector, event, 1.0)
-    count = _tally(hearing, collector, event.worker_id).count
-    return [Reading(event.worker_id, {"assignments_accepted_count": count}, event.assignment)]
+    return [_reading(hearing, collector, event.worker_id, event.assignment)]
 
 
 def _assignments_assessment(hearing: Hearing, collector: Collector) -> list[Reading]:
