@@ -13,7 +13,7 @@ from kvorum.services.assignments.events import AccessLost, Expired
 from kvorum.services.context import Context
 from tests.helpers import created, mixer_pool, project_body, take, upload_tasks, worker_client
 
-RESTRICTIONS = "/api/v1/user-restrictions"
+RESTRICTIONS, VALUES = "/api/v1/user-restrictions", "/api/v1/user-skills"
 
 
 @dataclass
@@ -141,3 +141,37 @@ def test_an_archived_pool_tells_nothing(
     assert api.post(f"{url}/archive").status_code == 202
     assert api.put(RESTRICTIONS, json={"scope": "ALL_PROJECTS", "user_id": _me(worker)}).status_code == 201
     assert recorder.told() == [(int(pools[2]["id"]), "RESTRICTION", None)]
+
+
+def test_a_skill_change_that_fails_a_filter_tells_of_lost_access(
+    api: TestClient, app_client: TestClient, ctx: Context, recorder: Recorder, project: dict[str, Any]
+) -> None:
+    skill = created(api.post("/api/v1/skills", json={"name": "Accuracy"}))
+    condition = {"category": "skill", "key": skill["id"], "operator": "GTE", "value": 70}
+    pool = created(api.post("/api/v1/pools", json=mixer_pool(project["id"], filter={"and": [condition]})))
+    unfiltered = created(api.post("/api/v1/pools", json=mixer_pool(project["id"])))
+    for each in (pool, unfiltered):
+        upload_tasks(api, each["id"], real=3, golden=0)
+
+    def value(client: TestClient, level: float) -> dict[str, Any]:
+        body = {"skill_id": skill["id"], "user_id": _me(client), "value": level}
+        return created(api.put(VALUES, json=body))
+
+    worked, deleted, never = (worker_client(app_client, ctx, name) for name in ("worked", "deleted", "never"))
+    held = {client: value(client, 80) for client in (worked, deleted, never)}
+    for client in (worked, deleted):
+        created(take(client, pool["id"]))
+        created(take(client, unfiltered["id"]))
+    assert recorder.told() == []
+
+    value(worked, 50)
+    (lost,) = recorder.lost
+    owner = int(api.get("/api/v1/requester").json()["id"])
+    assert (lost.worker_id, lost.owner_id) == (int(_me(worked)), owner)
+    assert recorder.told() == [(int(pool["id"]), "SKILL_CHANGE", int(skill["id"]))]
+    value(worked, 40)
+    assert recorder.told() == []  # it did not match before
+    assert api.delete(f"{VALUES}/{held[deleted]['id']}").status_code == 204
+    assert recorder.told() == [(int(pool["id"]), "SKILL_CHANGE", int(skill["id"]))]
+    value(never, 50)
+    assert recorder.told() == []
