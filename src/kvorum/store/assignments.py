@@ -157,6 +157,16 @@ _ACTIVE_IN_POOL = select(assignments.c.id).where(
 )
 
 
+def active_of(conn: Connection, *, worker_id: int, pool_ids: Sequence[int]) -> Sequence[Row[Any]]:
+    """The worker's ACTIVE assignments in these pools."""
+    query = select(assignments).where(
+        assignments.c.pool_id.in_(pool_ids),
+        assignments.c.worker_id == worker_id,
+        assignments.c.status == "ACTIVE",
+    )
+    return conn.execute(query.order_by(assignments.c.id)).all()
+
+
 def get(conn: Connection, *, assignment_id: str) -> Row[Any] | None:
     return conn.execute(_GET, {"assignment_id": assignment_id}).first()
 

@@ -4,11 +4,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, exists, insert, select, update
 
 from kvorum.store import search as search_store
 from kvorum.store.search import Search
-from kvorum.store.tables import pools, projects
+from kvorum.store.tables import assignments, pools, projects
 
 COLUMNS = {
     "id": pools.c.id,
@@ -47,6 +47,25 @@ def find(conn: Connection, *, owner_id: int, kind: str, search: Search) -> tuple
 
 def of_project(conn: Connection, *, project_id: int) -> Sequence[Row[Any]]:
     return conn.execute(select(pools).where(pools.c.project_id == project_id).order_by(pools.c.id)).all()
+
+
+def worked_in(
+    conn: Connection,
+    *,
+    owner_id: int,
+    worker_id: int,
+    project_id: int | None = None,
+    pool_id: int | None = None,
+) -> Sequence[Row[Any]]:
+    """The owner's pools and trainings in which the worker has an assignment (of any status),
+    narrowed to one project or one pool when given."""
+    has_worked = exists().where(assignments.c.pool_id == pools.c.id, assignments.c.worker_id == worker_id)
+    query = select(pools).where(pools.c.owner_id == owner_id, has_worked)
+    if project_id is not None:
+        query = query.where(pools.c.project_id == project_id)
+    if pool_id is not None:
+        query = query.where(pools.c.id == pool_id)
+    return conn.execute(query.order_by(pools.c.id)).all()
 
 
 def replace_spec(conn: Connection, *, pool_id: int, spec: dict[str, Any]) -> None:

@@ -107,10 +107,20 @@ def find_user_skills(
     return search_store.run(conn, _own_values(owner_id, now), USER_SKILL_COLUMNS, search)
 
 
-def remove_user_skill(conn: Connection, *, owner_id: int, user_skill_id: int) -> bool:
-    own = select(skills.c.id).where(skills.c.owner_id == owner_id).scalar_subquery()
-    statement = delete(user_skills).where(user_skills.c.id == user_skill_id, user_skills.c.skill_id.in_(own))
-    return conn.execute(statement).rowcount == 1
+def owned_value(conn: Connection, *, owner_id: int, user_skill_id: int) -> tuple[int, int] | None:
+    """The skill and the worker of one of the requester's user skills, expired or not."""
+    query = (
+        select(user_skills.c.skill_id, user_skills.c.worker_id)
+        .join(skills, skills.c.id == user_skills.c.skill_id)
+        .where(user_skills.c.id == user_skill_id, skills.c.owner_id == owner_id)
+    )
+    row = conn.execute(query).first()
+    return None if row is None else (int(row.skill_id), int(row.worker_id))
+
+
+def remove_value(conn: Connection, *, skill_id: int, worker_id: int) -> None:
+    where = (user_skills.c.skill_id == skill_id) & (user_skills.c.worker_id == worker_id)
+    conn.execute(delete(user_skills).where(where))
 
 
 def held(conn: Connection, *, skill_id: int, worker_id: int) -> HeldSkill | None:

@@ -13,6 +13,7 @@ from kvorum.services.assignments import grading
 from kvorum.services.assignments.events import Subscribers, TrainingFinished
 from kvorum.services.assignments.model import Assignment
 from kvorum.services.pools.model import Pool
+from kvorum.services.workforce import skills
 from kvorum.store import assignments as store
 from kvorum.store import pools as pool_store
 from kvorum.store import skills as skill_store
@@ -43,8 +44,15 @@ def score_attempt(
     lifetime = skill_lifetime(conn, training)
     value = 100 * correct / total
     expires = None if lifetime is None else now + lifetime
-    skill_store.set_value(
-        conn, skill_id=skill_id, worker_id=submitted.worker_id, value=value, now=now, expires=expires
+    skills.change_value(
+        conn,
+        events,
+        owner_id=training.owner_id,
+        skill_id=skill_id,
+        worker_id=submitted.worker_id,
+        value=value,
+        now=now,
+        expires=expires,
     )
     events.publish(conn, TrainingFinished(submitted, now, skill_id, value, expires))
 

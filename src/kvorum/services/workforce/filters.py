@@ -220,3 +220,13 @@ def matches(node: Mapping[str, Any] | None, facts: Facts) -> bool:
     if "or" in node:
         return any(matches(child, facts) for child in node["or"])
     return _holds(node, facts)
+
+
+def mentions(node: Mapping[str, Any] | None, category: str, key: str) -> bool:
+    """Whether a (valid) filter tree has a condition on this category and key."""
+    if node is None:
+        return False
+    children = node.get("and", node.get("or"))
+    if children is not None:
+        return any(mentions(child, category, key) for child in children)
+    return bool(node["category"] == category and node["key"] == key)

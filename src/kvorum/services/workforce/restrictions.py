@@ -1,5 +1,6 @@
 """User restrictions: a requester keeps a worker out of a pool, a project or all their projects,
-for a while or until the restriction is deleted. Issuing checks them (issuing.unavailable)."""
+for a while or until the restriction is deleted. Issuing checks them (issuing.unavailable); setting
+one also takes the worker's active assignments in its scope away (`restrict`)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,9 +12,13 @@ from kvorum.schemas.common import format_datetime
 from kvorum.schemas.ids import parse_id
 from kvorum.schemas.user_restriction import SCOPES, UserRestrictionIn
 from kvorum.services import search as search_rules
-from kvorum.services.assignments.events import Subscribers
+from kvorum.services.assignments.events import AccessLost, Subscribers
+from kvorum.services.assignments.lifecycle import expire
+from kvorum.services.assignments.model import Assignment
 from kvorum.services.context import Context
 from kvorum.services.errors import AccessDenied, NotFound, Problems
+from kvorum.services.pools.model import Pool
+from kvorum.store import assignments as assignment_store
 from kvorum.store import pools as pool_store
 from kvorum.store import projects as project_store
 from kvorum.store import restrictions as store
@@ -126,23 +131,72 @@ def put(ctx: Context, *, caller: int, body: UserRestrictionIn) -> PutResult:
         if body.scope == "POOL" and pool_store.get(conn, owner_id=caller, pool_id=target, kind=None) is None:
             problems.add("pool_id", "ENTITY_DOES_NOT_EXIST", f"pool {body.pool_id} does not exist")
         problems.raise_if_any()
-        restriction_id, new = store.put(
+        assert worker_id is not None
+        return restrict(
             conn,
-            values={
-                "owner_id": caller,
-                "scope": body.scope,
-                "worker_id": worker_id,
-                "project_id": target if body.scope == "PROJECT" else None,
-                "pool_id": target if body.scope == "POOL" else None,
-                "target_id": target,
-                "private_comment": body.private_comment,
-                "will_expire": body.will_expire,
-                "created": now,
-            },
+            ctx.events,
+            owner_id=caller,
+            worker_id=worker_id,
+            scope=body.scope,
+            target_id=target,
+            private_comment=body.private_comment,
+            will_expire=body.will_expire,
+            now=now,
         )
-        row = store.get(conn, owner_id=caller, restriction_id=restriction_id)
-    assert row is not None
-    return PutResult(UserRestriction.from_row(row), new)
+
+
+def restrict(
+    conn: Connection,
+    events: Subscribers,
+    *,
+    owner_id: int,
+    worker_id: int,
+    scope: str,
+    target_id: int,
+    private_comment: str | None,
+    will_expire: datetime | None,
+    now: datetime,
+) -> PutResult:
+    """Store a (validated) restriction, replacing the worker's one on the same target, and act on it
+    at once: the worker's ACTIVE assignments in its scope expire, giving their slots back, and each
+    pool of the scope they worked in, not archived, that no restriction kept them out of already,
+    publishes AccessLost (so replacing a restriction in force tells nothing again).
+
+    `target_id` is the pool id of a POOL restriction, the project id of a PROJECT one, 0 for
+    ALL_PROJECTS. Quality-control rules restrict through here too."""
+    narrowed = {TARGETS[scope]: target_id} if scope in TARGETS else {}
+    worked = [
+        Pool.from_row(row)
+        for row in pool_store.worked_in(conn, owner_id=owner_id, worker_id=worker_id, **narrowed)
+    ]
+    losing = [
+        pool
+        for pool in worked
+        if pool.status != "ARCHIVED" and keeps_out(conn, worker_id=worker_id, pool=pool, now=now) is None
+    ]
+    restriction_id, new = store.put(
+        conn,
+        values={
+            "owner_id": owner_id,
+            "scope": scope,
+            "worker_id": worker_id,
+            "project_id": target_id if scope == "PROJECT" else None,
+            "pool_id": target_id if scope == "POOL" else None,
+            "target_id": target_id,
+            "private_comment": private_comment,
+            "will_expire": will_expire,
+            "created": now,
+        },
+    )
+    active = assignment_store.active_of(conn, worker_id=worker_id, pool_ids=[pool.id for pool in worked])
+    for assignment in map(Assignment.from_row, active):
+        expire(conn, events, assignment, now, by="RESTRICTION")
+    for pool in losing:
+        lost = AccessLost(worker_id, pool.id, owner_id, reason="RESTRICTION", at=now)
+        events.publish(conn, lost)
+    stored = store.get(conn, owner_id=owner_id, restriction_id=restriction_id)
+    assert stored is not None
+    return PutResult(UserRestriction.from_row(stored), new)
 
 
 def _id(restriction_id: str) -> int:
@@ -175,34 +229,3 @@ def delete(ctx: Context, *, caller: int, restriction_id: str) -> None:
     with ctx.db.write() as conn:
         if not store.remove(conn, owner_id=caller, restriction_id=_id(restriction_id)):
             raise NotFound(f"User restriction {restriction_id} does not exist")
-
-
-def restrict(
-    conn: Connection,
-    events: Subscribers,
-    *,
-    owner_id: int,
-    worker_id: int,
-    scope: str,
-    target_id: int,
-    private_comment: str | None,
-    will_expire: datetime | None,
-    now: datetime,
-) -> PutResult:
-    restriction_id, new = store.put(
-        conn,
-        values={
-            "owner_id": owner_id,
-            "scope": scope,
-            "worker_id": worker_id,
-            "project_id": target_id if scope == "PROJECT" else None,
-            "pool_id": target_id if scope == "POOL" else None,
-            "target_id": target_id,
-            "private_comment": private_comment,
-            "will_expire": will_expire,
-            "created": now,
-        },
-    )
-    row = store.get(conn, owner_id=owner_id, restriction_id=restriction_id)
-    assert row is not None
-    return PutResult(UserRestriction.from_row(row), new)

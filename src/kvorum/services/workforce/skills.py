@@ -1,10 +1,13 @@
 """Skills and workers' values of them. A requester makes skills and sets values by hand; a
 training sets its own skill's value. Filters, pricing and training requirements read the
-values that have not expired (store.skills.values_of), whoever set them."""
+values that have not expired (store.skills.values_of), whoever set them. Every change goes through
+`change_value`, which tells of the pools the change takes away from the worker."""
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import Connection, Row
@@ -12,9 +15,13 @@ from sqlalchemy import Connection, Row
 from kvorum.schemas.ids import parse_id
 from kvorum.schemas.skill import SkillIn, UserSkillIn
 from kvorum.services import search as search_rules
-from kvorum.services.assignments.events import Subscribers
+from kvorum.services.accounts.workers import Worker
+from kvorum.services.assignments.events import AccessLost, Subscribers
 from kvorum.services.context import Context
 from kvorum.services.errors import NotFound, Problems
+from kvorum.services.pools.model import Pool
+from kvorum.services.workforce.filters import matches, mentions
+from kvorum.store import pools as pool_store
 from kvorum.store import skills as store
 from kvorum.store.accounts import WORKERS, by_id
 
@@ -152,6 +159,87 @@ def update(ctx: Context, *, caller: int, skill_id: str, body: SkillIn) -> Skill:
     return Skill.from_row(row)
 
 
+class Default(Enum):
+    """An argument left to its rule."""
+
+    SKILL_TTL = "now + the skill's skill_ttl_hours, or never"
+
+
+def change_value(
+    conn: Connection,
+    events: Subscribers,
+    *,
+    owner_id: int,
+    skill_id: int,
+    worker_id: int,
+    value: float | None,
+    now: datetime,
+    expires: datetime | Default | None = Default.SKILL_TTL,
+) -> int | None:
+    """Set a worker's value of one of owner_id's skills, or delete it (value None): the one way
+    requesters, trainings and quality-control rules change values. The user-skill id; None after a
+    delete. `expires` defaults to now + the skill's skill_ttl_hours (never without one); a training
+    passes its own, None for never.
+
+    Each of the owner's pools, not archived, that the worker has worked in and whose filter names
+    the skill, and that the filter let the worker into before the change but no longer does,
+    publishes AccessLost (SKILL_CHANGE). A value that expires by time (skill_ttl_hours) changes
+    nothing here, so its expiry publishes nothing."""
+    skill = store.get(conn, owner_id=owner_id, skill_id=skill_id)
+    if skill is None:
+        raise NotFound(f"Skill {skill_id} does not exist")
+    worked = pool_store.worked_in(conn, owner_id=owner_id, worker_id=worker_id)
+    watching = [
+        pool
+        for pool in map(Pool.from_row, worked)
+        if pool.status != "ARCHIVED" and mentions(pool.settings.filter, "skill", str(skill_id))
+    ]
+    before = store.values_of(conn, worker_id=worker_id, now=now)
+    user_skill_id = None
+    if value is None:
+        store.remove_value(conn, skill_id=skill_id, worker_id=worker_id)
+    else:
+        if expires is Default.SKILL_TTL:
+            ttl = skill.skill_ttl_hours
+            expires = None if ttl is None else now + timedelta(hours=ttl)
+        user_skill_id = store.set_value(
+            conn, skill_id=skill_id, worker_id=worker_id, value=float(value), now=now, expires=expires
+        )
+    if watching:
+        _tell_lost(conn, events, watching, worker_id=worker_id, skill_id=skill_id, before=before, now=now)
+    return user_skill_id
+
+
+def _tell_lost(
+    conn: Connection,
+    events: Subscribers,
+    pools: Sequence[Pool],
+    *,
+    worker_id: int,
+    skill_id: int,
+    before: dict[int, float],
+    now: datetime,
+) -> None:
+    """Publish AccessLost for each pool whose filter let the worker in with the `before` values and
+    does not with the values now stored."""
+    row = by_id(conn, WORKERS, account_id=worker_id)
+    assert row is not None  # they have assignments
+    worker = Worker(row.id, row.name, row.profile)
+    facts_before = worker.facts(before)
+    facts_after = worker.facts(store.values_of(conn, worker_id=worker_id, now=now))
+    for pool in pools:
+        if matches(pool.settings.filter, facts_before) and not matches(pool.settings.filter, facts_after):
+            lost = AccessLost(
+                worker_id=worker_id,
+                pool_id=pool.id,
+                owner_id=pool.owner_id,
+                reason="SKILL_CHANGE",
+                at=now,
+                skill_id=skill_id,
+            )
+            events.publish(conn, lost)
+
+
 def set_value(ctx: Context, *, caller: int, body: UserSkillIn) -> UserSkill:
     """Set a worker's value of one of the caller's skills; it counts at once wherever skills are read."""
     problems = Problems()
@@ -172,11 +260,10 @@ def set_value(ctx: Context, *, caller: int, body: UserSkillIn) -> UserSkill:
             problems.add("user_id", "ENTITY_DOES_NOT_EXIST", f"worker {body.user_id} does not exist")
         problems.raise_if_any()
         assert skill is not None and worker_id is not None
-        ttl = skill.skill_ttl_hours
-        expires = None if ttl is None else now + timedelta(hours=ttl)
-        user_skill_id = store.set_value(
-            conn, skill_id=skill.id, worker_id=worker_id, value=float(value), now=now, expires=expires
+        user_skill_id = change_value(
+            conn, ctx.events, owner_id=caller, skill_id=skill.id, worker_id=worker_id, value=value, now=now
         )
+        assert user_skill_id is not None
         row = store.user_skill(conn, owner_id=caller, user_skill_id=user_skill_id, now=now)
     assert row is not None
     return UserSkill.from_row(row)
@@ -207,26 +294,16 @@ def delete_value(ctx: Context, *, caller: int, user_skill_id: str) -> None:
     """Take a worker's value away: pools that require the skill no longer count it."""
     key = _id(user_skill_id, "User skill")
     with ctx.db.write() as conn:
-        if not store.remove_user_skill(conn, owner_id=caller, user_skill_id=key):
+        found = store.owned_value(conn, owner_id=caller, user_skill_id=key)
+        if found is None:
             raise NotFound(f"User skill {user_skill_id} does not exist")
-
-
-def change_value(
-    conn: Connection,
-    events: Subscribers,
-    *,
-    owner_id: int,
-    skill_id: int,
-    worker_id: int,
-    value: float | None,
-    now: datetime,
-) -> int | None:
-    skill = store.get(conn, owner_id=owner_id, skill_id=skill_id)
-    if skill is None:
-        raise NotFound(f"Skill {skill_id} does not exist")
-    assert value is not None
-    ttl = skill.skill_ttl_hours
-    expires = None if ttl is None else now + timedelta(hours=ttl)
-    return store.set_value(
-        conn, skill_id=skill_id, worker_id=worker_id, value=value, now=now, expires=expires
-    )
+        skill_id, worker_id = found
+        change_value(
+            conn,
+            ctx.events,
+            owner_id=caller,
+            skill_id=skill_id,
+            worker_id=worker_id,
+            value=None,
+            now=ctx.clock.now(),
+        )
