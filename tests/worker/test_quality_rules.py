@@ -594,3 +594,24 @@ def test_a_rule_on_a_pool_without_matching_events_stays_quiet(
 def test_pool_body_without_rules_still_saves(api: TestClient, choice_project: dict[str, Any]) -> None:
     body = pool_body(choice_project["id"], quality_control={"configs": []})
     assert api.post("/api/v1/pools", json=body).json()["quality_control"] == {"configs": []}
+
+
+def test_the_work_of_a_restricted_worker_is_done_again(
+    api: TestClient, app_client: TestClient, ctx: Context, choice_project: dict[str, Any]
+) -> None:
+    config = rule(
+        "USERS_ASSESSMENT", [("pool_access_revoked_reason", "EQ", "RESTRICTION")], "CHANGE_OVERLAP", delta=1
+    )
+    pool = make_pool(api, choice_project, config)
+    upload_tasks(api, pool["id"], real=1, golden=0)
+    banned, next_worker = worker_client(app_client, ctx, "banned"), worker_client(app_client, ctx, "next")
+    work(banned, pool["id"])
+    assert take(next_worker, pool["id"]).status_code == 409
+    restriction = {"scope": "POOL", "pool_id": pool["id"], "user_id": user_id(banned)}
+    assert api.put(RESTRICTIONS, json=restriction).status_code == 201
+    [task] = api.get("/api/v1/tasks", params={"pool_id": pool["id"]}).json()["items"]
+    assert task["overlap"] == 2
+    assert work(next_worker, pool["id"])["tasks"][0]["id"] == task["id"]
+    [event] = quality_events(api, pool["id"])
+    assert event["values"] == {"pool_access_revoked_reason": "RESTRICTION"}
+    assert event["outcome"] == {"raised": 1, "delta": 1, "pool_opened": False}
