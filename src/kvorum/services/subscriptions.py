@@ -4,7 +4,7 @@ Subscribers run inside the transaction of the change they hear of (see services/
 """
 
 from kvorum.services.assignments.events import Accepted, Issued, Rejected, Submitted, Subscribers
-from kvorum.services.workforce import ratings
+from kvorum.services.workforce import ledger, ratings
 
 
 def subscribers() -> Subscribers:
@@ -13,5 +13,6 @@ def subscribers() -> Subscribers:
         .subscribe(Issued, ratings.on_issued)
         .subscribe(Submitted, ratings.on_submitted)
         .subscribe(Accepted, ratings.on_accepted)
+        .subscribe(Accepted, ledger.on_accepted)
         .subscribe(Rejected, ratings.on_rejected)
     )
