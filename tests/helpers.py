@@ -5,10 +5,12 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import Row, select
 
 from kvorum.schemas.worker import WorkerProfile
 from kvorum.services.accounts import workers
 from kvorum.services.context import Context
+from kvorum.store.tables import ledger_entries
 
 WILL_EXPIRE = "2040-01-01T00:00:00"
 
@@ -351,3 +353,10 @@ def upload_tasks(api: TestClient, pool_id: str, real: int, golden: int = 1) -> N
         "/api/v1/tasks", params={"allow_defaults": "true", "open_pool": "true"}, json=tasks + control
     )
     assert response.status_code == 201, response.text
+
+
+def ledger_of(ctx: Context, worker_id: int | str) -> list[Row[Any]]:
+    """The worker's ledger entries, in the order they were written."""
+    query = select(ledger_entries).where(ledger_entries.c.worker_id == int(worker_id))
+    with ctx.db.read() as conn:
+        return list(conn.execute(query.order_by(ledger_entries.c.id)))

@@ -1,14 +1,16 @@
 """Bonuses through the requester API: given to a worker, for one of their assignments or not,
-searched, private to the requester who gave them, and counted in the worker's earnings."""
+searched, private to the requester who gave them, and entered in the worker's ledger with the
+bonus itself, so they count in the worker's earnings."""
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from kvorum.clock import SettableClock
 from kvorum.services.context import Context
-from tests.helpers import assert_error, created, mixer_pool, take, upload_tasks, worker_client
+from tests.helpers import assert_error, created, ledger_of, mixer_pool, take, upload_tasks, worker_client
 
 BONUSES = "/api/v1/user-bonuses"
 TITLE = {"EN": "Good job!", "RU": "Молодец!"}
@@ -109,23 +111,36 @@ def test_bonuses_count_in_the_workers_earnings(
     assert reward > 0
 
     user_id = _me(worker)["id"]
-    created(api.post(BONUSES, json={"user_id": user_id, "amount": "0.10"}))
-    created(other_api.post(BONUSES, json={"user_id": user_id, "amount": "0.20"}))
+    mine = created(
+        api.post(BONUSES, json={"user_id": user_id, "amount": "0.10", "assignment_id": assignment["id"]})
+    )
+    theirs = created(other_api.post(BONUSES, json={"user_id": user_id, "amount": "0.20"}))
     assert _me(worker)["earnings"] == {"accepted": 0, "pending": reward, "bonuses": 0.3, "total": 0.3}
+    alice, bob = (int(client.get("/api/v1/requester").json()["id"]) for client in (api, other_api))
+    assert [
+        (row.kind, row.owner_id, row.amount, row.bonus_id, row.assignment_id)
+        for row in ledger_of(ctx, user_id)
+    ] == [
+        ("BONUS", alice, 100_000, int(mine["id"]), assignment["id"]),
+        ("BONUS", bob, 200_000, int(theirs["id"]), None),
+    ]
 
     accepted = api.patch(f"/api/v1/assignments/{assignment['id']}", json={"status": "ACCEPTED"})
     assert accepted.status_code == 200, accepted.text
     earned = _me(worker)["earnings"]
     assert earned == {"accepted": reward, "pending": 0, "bonuses": 0.3, "total": round(reward + 0.3, 2)}
+    assert [row.kind for row in ledger_of(ctx, user_id)] == ["BONUS", "BONUS", "REWARD"]
 
 
 def test_arrays_of_bonuses_are_given_at_once_or_as_an_operation(
     api: TestClient, app_client: TestClient, ctx: Context
 ) -> None:
-    user_id = _me(worker_client(app_client, ctx, "wanda"))["id"]
+    worker = worker_client(app_client, ctx, "wanda")
+    user_id = _me(worker)["id"]
     good, bad = {"user_id": user_id, "amount": "0.10"}, {"user_id": user_id, "amount": "0"}
     refused = assert_error(api.post(BONUSES, json=[good, bad]), 400, "VALIDATION_ERROR")
     assert set(refused["payload"]) == {"1"} and api.get(BONUSES).json()["items"] == []
+    assert ledger_of(ctx, user_id) == []
 
     batch = api.post(BONUSES, params={"skip_invalid_items": "true"}, json=[good, bad])
     assert batch.status_code == 201, batch.text
@@ -148,5 +163,10 @@ def test_arrays_of_bonuses_are_given_at_once_or_as_an_operation(
     assert log[0]["input"]["__item_idx"] == 0 and log[1]["input"]["amount"] == "2.00"
     again = api.post(BONUSES, params=params, json=[good])
     assert_error(again, 409, "OPERATION_ALREADY_EXISTS")
-    assert len(api.get(BONUSES).json()["items"]) == 3
+    given = api.get(BONUSES).json()["items"]
+    assert len(given) == 3
+    assert [(row.bonus_id, row.amount) for row in ledger_of(ctx, user_id)] == [
+        (int(bonus["id"]), int(Decimal(bonus["amount"]) * 1_000_000)) for bonus in given
+    ]
+    assert _me(worker)["earnings"]["bonuses"] == 2.2  # 0.10 at once, then 0.10 and 2 by the operation
     assert _me(worker_client(app_client, ctx, "otto"))["earnings"]["bonuses"] == 0

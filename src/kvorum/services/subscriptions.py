@@ -13,7 +13,7 @@ from kvorum.services.assignments.events import (
     Subscribers,
 )
 from kvorum.services.quality import engine
-from kvorum.services.workforce import ratings
+from kvorum.services.workforce import ledger, ratings
 
 
 def subscribers() -> Subscribers:
@@ -22,6 +22,7 @@ def subscribers() -> Subscribers:
         .subscribe(Issued, ratings.on_issued)
         .subscribe(Submitted, ratings.on_submitted)
         .subscribe(Accepted, ratings.on_accepted)
+        .subscribe(Accepted, ledger.on_accepted)
         .subscribe(Rejected, ratings.on_rejected)
         .subscribe_publishing(Submitted, engine.hear)
         .subscribe_publishing(Skipped, engine.hear)

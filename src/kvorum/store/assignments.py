@@ -258,14 +258,15 @@ def latest_attempt(conn: Connection, *, pool_id: int, worker_id: int) -> tuple[i
     return (0, None) if row is None else (int(row[0]), row[1])
 
 
-def earnings(conn: Connection, *, worker_id: int) -> dict[str, float]:
-    """Rewards of the worker's accepted and submitted assignments, summed by status (absent: none)."""
+def submitted_rewards(conn: Connection, *, worker_id: int) -> dict[float, int]:
+    """How many of the worker's submitted assignments await review at each reward: few distinct
+    rewards, so the caller can add them up exactly in its own unit."""
     query = (
-        select(assignments.c.status, func.sum(assignments.c.reward))
-        .where(assignments.c.worker_id == worker_id, assignments.c.status.in_(("SUBMITTED", "ACCEPTED")))
-        .group_by(assignments.c.status)
+        select(assignments.c.reward, func.count())
+        .where(assignments.c.worker_id == worker_id, assignments.c.status == "SUBMITTED")
+        .group_by(assignments.c.reward)
     )
-    return {status: float(total or 0) for status, total in conn.execute(query)}
+    return {float(reward): int(count) for reward, count in conn.execute(query)}
 
 
 def last_submitted(conn: Connection, *, pool_id: int) -> datetime | None:

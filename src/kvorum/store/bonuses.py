@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select
+from sqlalchemy import Connection, Row, insert, select
 
 from kvorum.store import search as search_store
 from kvorum.store.search import Search
@@ -31,11 +31,3 @@ def get(conn: Connection, *, owner_id: int, bonus_id: int) -> Row[Any] | None:
 def find(conn: Connection, *, owner_id: int, search: Search) -> tuple[Sequence[Row[Any]], bool]:
     base = select(user_bonuses).where(user_bonuses.c.owner_id == owner_id)
     return search_store.run(conn, base, COLUMNS, search)
-
-
-def total_cents(conn: Connection, *, worker_id: int) -> int:
-    """What the worker was given in bonuses by every requester, in cents."""
-    query = select(func.coalesce(func.sum(user_bonuses.c.amount_cents), 0)).where(
-        user_bonuses.c.worker_id == worker_id
-    )
-    return int(conn.execute(query).scalar_one())

@@ -8,6 +8,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     DateTime,
     Float,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
     true,
 )
 
@@ -387,3 +389,33 @@ quality_events = Table(
 the pool's or the project's quality_control), the collector's values, the action and what it did.
 `trigger` names the event the rule heard; the unique key is the rule that an action is applied once
 per event."""
+
+ledger_entries = Table(
+    "ledger_entries",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("worker_id", ForeignKey("workers.id"), nullable=False),
+    Column("owner_id", ForeignKey("requesters.id"), nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("assignment_id", ForeignKey("assignments.id")),
+    Column("bonus_id", ForeignKey("user_bonuses.id"), unique=True),
+    Column("created", DateTime, nullable=False),
+    CheckConstraint(
+        "(kind = 'REWARD' AND assignment_id IS NOT NULL AND bonus_id IS NULL)"
+        " OR (kind = 'BONUS' AND bonus_id IS NOT NULL)",
+        name="ck_ledger_entries_kind",
+    ),
+    Index(
+        "uq_ledger_entries_reward_assignment_id",
+        "assignment_id",
+        unique=True,
+        sqlite_where=text("kind = 'REWARD'"),
+        postgresql_where=text("kind = 'REWARD'"),
+    ),
+    Index("ix_ledger_entries_worker_id_kind", "worker_id", "kind"),
+)
+"""Every movement of money to a worker: the REWARD of an accepted assignment, or a BONUS (with the
+assignment it names, if any). `amount` is in micro-USD, exact for rewards like 0.005 and whole-cent
+bonuses alike, so sums add up. The unique keys allow one reward per assignment and one entry per
+bonus."""

@@ -14,6 +14,7 @@ from kvorum.schemas.worker_api import (
 from kvorum.services.accounts.workers import Summary
 from kvorum.services.assignments.model import WorkerAssignment
 from kvorum.services.issuing.service import PoolOffer
+from kvorum.services.workforce.ledger import usd
 
 
 def _fields(handed: WorkerAssignment) -> dict[str, object]:
@@ -70,16 +71,17 @@ def offer(pool: PoolOffer) -> PoolOfferOut:
 
 
 def me(summary: Summary) -> MeOut:
-    worker = summary.worker
+    """Earnings are added up in the ledger's exact unit; each figure becomes US dollars once, here."""
+    worker, earnings = summary.worker, summary.earnings
     return MeOut(
         id=str(worker.id),
         name=worker.name,
         profile=worker.profile,
         skills={str(skill_id): value for skill_id, value in summary.skills.items()},
         earnings=EarningsOut(
-            accepted=summary.earnings.accepted,
-            pending=summary.earnings.pending,
-            bonuses=summary.earnings.bonuses,
-            total=summary.earnings.total,
+            accepted=usd(earnings.accepted),
+            pending=usd(earnings.pending),
+            bonuses=usd(earnings.bonuses),
+            total=usd(earnings.total),
         ),
     )

@@ -9,9 +9,8 @@ from kvorum.schemas.worker import WorkerProfile
 from kvorum.services.accounts.requesters import account_for_token, open_account
 from kvorum.services.accounts.tokens import password_hash
 from kvorum.services.context import Context
+from kvorum.services.workforce import ledger
 from kvorum.services.workforce.filters import CATEGORIES, Facts
-from kvorum.store import assignments as assignment_store
-from kvorum.store import bonuses as bonus_store
 from kvorum.store import skills as skill_store
 from kvorum.store.accounts import WORKERS
 
@@ -57,36 +56,17 @@ def authenticate(ctx: Context, *, token: str) -> Worker:
 
 
 @dataclass(frozen=True, slots=True)
-class Earnings:
-    accepted: float
-    """Rewards of the worker's accepted assignments."""
-    pending: float
-    """Rewards of their submitted assignments awaiting review."""
-    bonuses: float
-    """Bonuses requesters gave them; earned, like `accepted`."""
-
-    @property
-    def total(self) -> float:
-        """What the worker has earned: accepted rewards and bonuses (pending is not earned yet)."""
-        return round(self.accepted + self.bonuses, 2)
-
-
-@dataclass(frozen=True, slots=True)
 class Summary:
     """What a worker reads about themselves: the account, skill values that have not expired, earnings."""
 
     worker: Worker
     skills: Mapping[int, float]
-    earnings: Earnings
+    earnings: ledger.Earnings
 
 
 def me(ctx: Context, worker: Worker) -> Summary:
     """The signed-in worker's summary (`GET /api/worker/v1/me`)."""
     with ctx.db.read() as conn:
         skills = skill_store.values_of(conn, worker_id=worker.id, now=ctx.clock.now())
-        earned = assignment_store.earnings(conn, worker_id=worker.id)
-        bonus_cents = bonus_store.total_cents(conn, worker_id=worker.id)
-    earnings = Earnings(
-        accepted=earned.get("ACCEPTED", 0.0), pending=earned.get("SUBMITTED", 0.0), bonuses=bonus_cents / 100
-    )
+        earnings = ledger.earnings(conn, worker_id=worker.id)
     return Summary(worker, skills, earnings)

@@ -1,5 +1,6 @@
 """Bonuses requesters give workers, on top of assignment rewards
-(https://toloka.ai/docs/guide/bonus/). A bonus is counted in the worker's earnings at once."""
+(https://toloka.ai/docs/guide/bonus/). A bonus enters the worker's ledger (ledger.py) as it is stored,
+so it counts in their earnings at once."""
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -20,6 +21,7 @@ from kvorum.services.bulk.params import CreateParams
 from kvorum.services.context import Context
 from kvorum.services.errors import NotFound
 from kvorum.services.tasks.values import Errors
+from kvorum.services.workforce import ledger
 from kvorum.store import assignments as assignment_store
 from kvorum.store import bonuses as store
 from kvorum.store.accounts import WORKERS, by_id
@@ -130,7 +132,21 @@ def _missing(message: str) -> dict[str, str]:
 
 
 def _persist(conn: Connection, bonuses: Sequence[NewBonus], created: datetime) -> list[str]:
-    return [str(store.create(conn, values={**asdict(bonus), "created": created})) for bonus in bonuses]
+    """Store the bonuses, each with its ledger entry in the same transaction."""
+    ids = []
+    for bonus in bonuses:
+        bonus_id = store.create(conn, values={**asdict(bonus), "created": created})
+        ledger.record_bonus(
+            conn,
+            bonus_id=bonus_id,
+            owner_id=bonus.owner_id,
+            worker_id=bonus.worker_id,
+            amount_cents=bonus.amount_cents,
+            assignment_id=bonus.assignment_id,
+            created=created,
+        )
+        ids.append(str(bonus_id))
+    return ids
 
 
 def render(found: UserBonus) -> dict[str, Any]:
