@@ -172,3 +172,25 @@ def test_a_pool_without_checkpoints_issues_as_before_without_counting(
     assert work_all(worker_client(app_client, ctx, "first"), pool["id"]) == [image(n) for n in range(4)]
     assert overlaps(api, pool["id"]) == by_image(*((n, 1) for n in range(4)))
     assert work(worker_client(app_client, ctx, "second"), pool["id"]) is None
+
+
+def test_a_raise_is_new_work_the_last_suite_waits_for(
+    api: TestClient, app_client: TestClient, ctx: Context, clock: SettableClock, project: dict[str, Any]
+) -> None:
+    body = mixer_pool(project["id"], overlap=1)
+    body["mixer_config"] = {
+        "real_tasks_count": 2,
+        "golden_tasks_count": 0,
+        "training_tasks_count": 0,
+        "force_last_assignment_delay_seconds": 60,
+    }
+    body["quality_control"] = {"checkpoints_config": {"real_settings": checkpoint(target=2)}}
+    pool = api.post("/api/v1/pools", json=body).json()
+    upload_tasks(api, pool["id"], 3, golden=0)
+    clock.advance(timedelta(seconds=60))
+    wanda = worker_client(app_client, ctx, "wanda")
+    assert work(wanda, pool["id"]) == [image(0), image(1)]  # raises the overlap of image 0
+    clock.advance(timedelta(seconds=59))
+    assert work(wanda, pool["id"]) is None
+    clock.advance(timedelta(seconds=1))
+    assert work(wanda, pool["id"]) == [image(2)]
