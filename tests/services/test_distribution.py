@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from kvorum.services.issuing.distribution import selected
+from kvorum.services.issuing.distribution import picked, selected
 from kvorum.services.pools.settings import Distribution
 
 FUNCTION = Distribution.parse(
@@ -40,3 +40,19 @@ def test_selected(done: int, size: int, expected: int) -> None:
 
 def test_outside_every_interval_selects_nothing() -> None:
     assert selected(Distribution("POOL", timedelta(days=7), ((5, 6, 1),)), 0, 3) == 0
+
+
+@pytest.mark.parametrize(
+    ("done", "size", "numbers"),
+    [
+        (0, 5, [1, 4]),
+        (3, 4, [4, 7]),
+        (9, 5, [10, 13]),  # the first task's interval decides
+        (10, 3, [11]),
+        (100, 2, [101, 102]),
+    ],
+)
+def test_picked_names_the_selected_tasks(done: int, size: int, numbers: list[int]) -> None:
+    chosen = picked(FUNCTION, done, size)
+    assert [done + 1 + n for n, pick in enumerate(chosen) if pick] == numbers
+    assert len(chosen) == size

@@ -109,6 +109,15 @@ def update_task(conn: Connection, *, task_id: str, values: dict[str, Any]) -> No
     conn.execute(update(tasks).where(tasks.c.id == task_id).values(open=reopen))
 
 
+def raise_overlap(conn: Connection, *, task_ids: Sequence[str], overlap: int, now: datetime) -> None:
+    """Raise the finite overlaps below `overlap` to it (never lower one); `open` follows."""
+    conn.execute(
+        update(tasks)
+        .where(tasks.c.id.in_(task_ids), ~tasks.c.infinite_overlap, tasks.c.overlap < overlap)
+        .values(overlap=overlap, overlap_raised=now, open=tasks.c.taken < overlap)
+    )
+
+
 def update_suite(conn: Connection, *, suite_id: str, values: dict[str, Any]) -> None:
     conn.execute(update(task_suites).where(task_suites.c.id == suite_id).values(**values))
 

@@ -2,18 +2,22 @@
 
 A pool's mixer_config sets how many tasks of each role a suite holds, and a minimum for each; a
 distribution function may set the number of control or training tasks instead, from the count of
-tasks the worker has completed. A training's suites hold its training tasks only.
+tasks the worker has completed. A training's suites hold its training tasks only. Spot checks
+(checkpoints.py) then raise the overlap of the suite's tasks they select.
 """
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import orjson
 from sqlalchemy import Connection
 
 from kvorum.services.accounts.workers import Worker
+from kvorum.services.issuing.checkpoints import raise_checked
 from kvorum.services.issuing.distribution import selected
 from kvorum.services.issuing.suite import Suite, reserved_elsewhere
 from kvorum.services.pools.model import Pool
@@ -87,9 +91,7 @@ def _done(conn: Connection, pool: Pool, worker: Worker, function: Distribution, 
     return store.completed_tasks(conn, worker_id=worker.id, pool_ids=pool_ids, since=now - function.window)
 
 
-def _counts(
-    conn: Connection, pool: Pool, mixer: MixerSettings, worker: Worker, now: datetime
-) -> dict[str, tuple[int, int]]:
+def _counts(mixer: MixerSettings, done: Callable[[Distribution], int]) -> dict[str, tuple[int, int]]:
     """(count, minimum) per role for the worker's next suite: a distribution function takes its
     control or training tasks out of the real ones (real_tasks_count is then the suite's size)."""
     counts = dict(mixer.counts)
@@ -97,7 +99,7 @@ def _counts(
     for role, function in (("GOLDEN", mixer.golden_distribution), ("TRAINING", mixer.training_distribution)):
         if function is not None:
             real, minimum = counts["REAL"]
-            count = min(selected(function, _done(conn, pool, worker, function, now), size), real)
+            count = min(selected(function, done(function), size), real)
             counts[role] = (count, count)
             counts["REAL"] = (real - count, min(minimum, real - count))
     return counts
@@ -108,9 +110,15 @@ def mixed(conn: Connection, pool: Pool, mixer: MixerSettings, seat: Seat, now: d
 
     Control and training tasks must reach their minimum; real tasks may fall short only for the
     last suite of the pool (force_last_assignment), once force_last_assignment_delay_seconds have
-    passed since the last task was added or had its overlap raised.
+    passed since the last task was added or had its overlap raised. Spot checks then raise the
+    overlap of the tasks they select. Each distribution function's count is read once.
     """
-    counts = _counts(conn, pool, mixer, seat.worker, now)
+
+    @cache
+    def done(function: Distribution) -> int:
+        return _done(conn, pool, seat.worker, function, now)
+
+    counts = _counts(mixer, done)
     chosen: list[dict[str, Any]] = []
     for role, (count, minimum) in counts.items():
         if count == 0:
@@ -125,6 +133,9 @@ def mixed(conn: Connection, pool: Pool, mixer: MixerSettings, seat: Seat, now: d
         return None
     if mixer.shuffle:
         random.shuffle(chosen)
+    checkpoints = pool.settings.quality_control.checkpoints
+    if checkpoints:
+        raise_checked(conn, checkpoints, chosen, done, now)
     return Suite(chosen, None)
 
 

@@ -6,7 +6,7 @@ that Toloka documents for an absent setting lives here and nowhere else.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,14 +30,16 @@ class Distribution:
     """(from, to or None for no upper end, frequency)."""
 
     @classmethod
-    def parse(cls, spec: Mapping[str, Any] | None) -> "Distribution | None":
-        if spec is None:
-            return None
+    def of(cls, spec: Mapping[str, Any]) -> "Distribution":
         intervals = tuple(
             (int(interval.get("from", 1)), interval.get("to"), int(interval["frequency"]))
             for interval in spec["intervals"]
         )
         return cls(spec["scope"], timedelta(days=spec["window_days"]), intervals)
+
+    @classmethod
+    def parse(cls, spec: Mapping[str, Any] | None) -> "Distribution | None":
+        return None if spec is None else cls.of(spec)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,13 +131,28 @@ class DynamicOverlap:
 
 
 @dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """A spot check of one task role: the tasks its function selects get at least `target_overlap`."""
+
+    target_overlap: int
+    distribution: Distribution
+
+    @classmethod
+    def parse(cls, spec: Mapping[str, Any] | None) -> "Checkpoint | None":
+        if spec is None:
+            return None
+        return cls(spec["target_overlap"], Distribution.of(spec["task_distribution_function"]))
+
+
+@dataclass(frozen=True, slots=True)
 class QualityControlSettings:
     """The stored quality_control object; rules are kept as stored for the rule engine to read."""
 
     configs: tuple[Mapping[str, Any], ...] = ()
     training_requirement: TrainingRequirement | None = None
     captcha_frequency: str | None = None
-    checkpoints: Mapping[str, Any] | None = None
+    checkpoints: Mapping[str, Checkpoint] = field(default_factory=dict)
+    """checkpoints_config by task role (REAL, GOLDEN, TRAINING); empty without one."""
 
     @classmethod
     def parse(cls, spec: Mapping[str, Any] | None) -> "QualityControlSettings":
@@ -150,8 +167,15 @@ class QualityControlSettings:
                 int(requirement["training_pool_id"]), requirement["training_passing_skill_value"]
             ),
             captcha_frequency=spec.get("captcha_frequency"),
-            checkpoints=spec.get("checkpoints_config"),
+            checkpoints=_checkpoints(spec.get("checkpoints_config") or {}),
         )
+
+
+def _checkpoints(spec: Mapping[str, Any]) -> dict[str, Checkpoint]:
+    """real_settings, golden_settings and training_settings by the role of the tasks they check."""
+    roles = ("REAL", "GOLDEN", "TRAINING")
+    parsed = {role: Checkpoint.parse(spec.get(f"{role.lower()}_settings")) for role in roles}
+    return {role: checkpoint for role, checkpoint in parsed.items() if checkpoint is not None}
 
 
 @dataclass(frozen=True, slots=True)
