@@ -109,37 +109,35 @@ def update_task(conn: Connection, *, task_id: str, values: dict[str, Any]) -> No
     conn.execute(update(tasks).where(tasks.c.id == task_id).values(open=reopen))
 
 
-def raise_overlap(conn: Connection, *, task_ids: Sequence[str], overlap: int, now: datetime) -> None:
-    """Raise the finite overlaps below `overlap` to it (never lower one); `open` follows."""
-    conn.execute(
+def _grow(conn: Connection, task_ids: Sequence[str], overlap: Any, now: datetime, *where: Any) -> int:
+    """Give these tasks' finite overlaps a new, larger value; `open` follows. How many changed."""
+    statement = (
         update(tasks)
-        .where(tasks.c.id.in_(task_ids), ~tasks.c.infinite_overlap, tasks.c.overlap < overlap)
+        .where(tasks.c.id.in_(list(task_ids)), ~tasks.c.infinite_overlap, *where)
         .values(overlap=overlap, overlap_raised=now, open=tasks.c.taken < overlap)
     )
+    return int(conn.execute(statement).rowcount)
+
+
+def raise_overlap(conn: Connection, *, task_ids: Sequence[str], overlap: int, now: datetime) -> None:
+    """Raise the finite overlaps below `overlap` to it (never lower one)."""
+    _grow(conn, task_ids, overlap, now, tasks.c.overlap < overlap)
 
 
 def update_suite(conn: Connection, *, suite_id: str, values: dict[str, Any]) -> None:
     conn.execute(update(task_suites).where(task_suites.c.id == suite_id).values(**values))
 
 
-def raise_overlap(
+def add_overlap(
     conn: Connection, *, task_ids: Sequence[str], suite_id: str | None, delta: int, now: datetime
 ) -> int:
     """Raise the finite overlap of these tasks (or of the suite) by `delta`: more workers get them.
     How many were raised."""
-    raised = 0
-    if task_ids:
-        grown = tasks.c.overlap + delta
-        statement = (
-            update(tasks)
-            .where(tasks.c.id.in_(list(task_ids)), tasks.c.infinite_overlap.is_(False))
-            .values(overlap=grown, overlap_raised=now, open=tasks.c.taken < grown)
-        )
-        raised += conn.execute(statement).rowcount
+    raised = _grow(conn, task_ids, tasks.c.overlap + delta, now) if task_ids else 0
     if suite_id is not None:
         statement = (
             update(task_suites)
-            .where(task_suites.c.id == suite_id, task_suites.c.infinite_overlap.is_(False))
+            .where(task_suites.c.id == suite_id, ~task_suites.c.infinite_overlap)
             .values(overlap=task_suites.c.overlap + delta)
         )
         raised += conn.execute(statement).rowcount

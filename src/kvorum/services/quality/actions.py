@@ -126,10 +126,10 @@ def _approve_all(hearing: Hearing, collector: Collector, rule: Rule, reading: Re
 def _raise(hearing: Hearing, assignment: Assignment, delta: int) -> int:
     if assignment.mixed:
         real = [task["id"] for task in assignment.tasks if task["kind"] == "REAL"]
-        return task_store.raise_overlap(
+        return task_store.add_overlap(
             hearing.conn, task_ids=real, suite_id=None, delta=delta, now=hearing.now
         )
-    return task_store.raise_overlap(
+    return task_store.add_overlap(
         hearing.conn, task_ids=[], suite_id=assignment.task_suite_id, delta=delta, now=hearing.now
     )
 
