@@ -1,33 +1,47 @@
 """Workers taking and submitting assignments at once, against a live server.
 
     python -m bench.assignments [--workers 200] [--seconds 20] [--tasks 20000] [--think 1.0]
-                                [--no-postgres]
+                                [--rounds 2] [--rules-only] [--no-postgres]
 
 A pool of `--tasks` real tasks with overlap 3 and a mixer of 5 real + 1 control task; `--workers`
-simulated workers (HTTP clients on 127.0.0.1) each loop: take an assignment, submit it. Prints
+simulated workers (HTTP clients on 127.0.0.1) each loop: take an assignment, submit it. Each
+worker has an accuracy of its own (70-95%): it gives a picture's true label that often and another
+label otherwise, so control tasks are mostly answered right and real tasks mostly agree. Prints
 completed assignments per second, p50/p99 latency of issuing and submitting, and the number of
 tasks issued beyond their overlap (must be 0). The baseline in the same run is the server's
-bare round trip (GET /api/worker/v1/me) under the same concurrency. Bounded in count and time.
+bare round trip (GET /api/worker/v1/me) under the same concurrency. Each measurement is bounded
+in count and time (`--seconds`) and starts from a fresh copy of one prepared database.
 
 Runs: SQLite with one and with two server processes, and PostgreSQL with two, each as a closed
 loop (a worker submits at once, so the server is saturated and latency is what the queue makes
 it); then SQLite with one and two processes where each worker spends `--think` seconds on a suite, as
 people do, to show latency below saturation.
+
+Then the cost of quality control, per backend (SQLite with one process, PostgreSQL with two,
+closed loop): the same pool with no rules and with RULES (five pool-level configs: control tasks,
+majority vote, fast submits, skips in a row, acceptance rate), alternated `--rounds` times
+(A B A B) so that the host's drift does not favour one side; medians are compared.
+`--rules-only` runs this comparison alone (`--seconds 8 --no-postgres`: about two minutes).
 """
 
 import argparse
 import asyncio
 import json
 import random
+import shutil
+import statistics
 import tempfile
 import time
 import uuid
 from collections import Counter
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import func, select
 
 from kvorum.clock import Clock
 from kvorum.schemas.worker import WorkerProfile
@@ -35,12 +49,57 @@ from kvorum.services.accounts import workers
 from kvorum.services.context import Context
 from kvorum.settings import Settings
 from kvorum.store import db, migrate
+from kvorum.store.tables import quality_events, quality_observations
 from tests.helpers import CHOICE_RESULT, languages_filter, mixer_pool, project_body, task_spec
 from tests.support.live import create_requester, running_server
 from tests.support.pgserver import PostgresServer
 
 OVERLAP = 3
+CONTROLS = 200
+LABELS = ("cat", "dog", "other")
 UNLIMITED = {f"KVORUM_QUOTA_TASK_CREATE_PER_{window}": "1000000000" for window in ("MINUTE", "DAY")}
+
+
+def _rule(conditions: list[tuple[str, str, float]], scope: str = "POOL") -> dict[str, Any]:
+    """A rule that bans the worker from `scope` for good when all `conditions` hold."""
+    return {
+        "conditions": [{"key": key, "operator": op, "value": value} for key, op, value in conditions],
+        "action": {"type": "RESTRICTION_V2", "parameters": {"scope": scope, "duration_unit": "PERMANENT"}},
+    }
+
+
+def _config(collector: str, parameters: dict[str, Any], *rules: dict[str, Any]) -> dict[str, Any]:
+    collector_config: dict[str, Any] = {"type": collector}
+    if parameters:
+        collector_config["parameters"] = parameters
+    return {"collector_config": collector_config, "rules": list(rules)}
+
+
+RULES = [
+    _config(
+        "GOLDEN_SET",
+        {"history_size": 10},
+        _rule([("total_answers_count", "GTE", 5), ("correct_answers_rate", "LT", 20)]),
+    ),
+    _config(
+        "MAJORITY_VOTE",
+        {"answer_threshold": OVERLAP},
+        _rule([("total_answers_count", "GTE", 10), ("correct_answers_rate", "LT", 10)]),
+    ),
+    _config(
+        "ASSIGNMENT_SUBMIT_TIME",
+        {"fast_submit_threshold_seconds": 1, "history_size": 10},
+        _rule([("fast_submitted_count", "GT", 100)]),
+    ),
+    _config("SKIPPED_IN_ROW_ASSIGNMENTS", {}, _rule([("skipped_in_row_count", "GTE", 10)])),
+    _config(
+        "ACCEPTANCE_RATE",
+        {"history_size": 20},
+        _rule([("total_assignments_count", "GTE", 10), ("rejected_assignments_rate", "GT", 90)]),
+    ),
+]
+"""The quality control measured: every rule restricts a worker for good, but the simulated workers
+seldom give a rule cause, so what is measured is counting and evaluating, not banning."""
 
 
 class Connection:
@@ -89,11 +148,63 @@ def prepare(database_url: str, count: int) -> tuple[str, list[str]]:
         workers.create_worker(ctx, name=f"w{n}", profile=WorkerProfile(languages=["EN"]))[1]
         for n in range(count)
     ]
+    if database_url.startswith("sqlite"):
+        with ctx.db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # the file alone is the database
     ctx.db.dispose()
     return requester, tokens
 
 
-def setup_pool(url: str, token: str, tasks: int) -> str:
+class Databases:
+    """One prepared database per backend (a requester and `workers` workers), copied afresh for
+    every measurement: each starts from the same state, without paying for the accounts again."""
+
+    def __init__(self, folder: Path, workers: int, postgres: PostgresServer | None) -> None:
+        self._folder, self._workers, self._postgres = folder, workers, postgres
+        self._prepared: dict[str, tuple[str, str, list[str]]] = {}
+
+    def accounts(self, backend: str) -> tuple[str, list[str]]:
+        """The requester's token and the workers' tokens, the same in every copy."""
+        _, requester, tokens = self._template(backend)
+        return requester, tokens
+
+    def _template(self, backend: str) -> tuple[str, str, list[str]]:
+        if backend not in self._prepared:
+            if backend == "sqlite":
+                name = str(self._folder / "template.db")
+                url = f"sqlite:///{name}"
+            else:
+                assert self._postgres is not None
+                name = f"bench_{uuid.uuid4().hex[:8]}"
+                self._postgres.create_database(name)
+                url = self._postgres.url_for(name)
+            self._prepared[backend] = (name, *prepare(url, self._workers))
+        return self._prepared[backend]
+
+    @contextmanager
+    def fresh(self, backend: str, folder: Path) -> Iterator[str]:
+        """The URL of a new copy of the backend's prepared database (an SQLite file in `folder`)."""
+        template = self._template(backend)[0]
+        if backend == "sqlite":
+            path = folder / "bench.db"
+            shutil.copyfile(template, path)
+            yield f"sqlite:///{path}"
+            return
+        assert self._postgres is not None
+        name = f"bench_{uuid.uuid4().hex[:8]}"
+        self._postgres.create_database(name, template=template)
+        try:
+            yield self._postgres.url_for(name)
+        finally:
+            self._postgres.drop_database(name)
+
+
+def _image(label: str, name: str) -> str:
+    """A picture's address names what it shows, so that simulated workers know the true answer."""
+    return f"https://img.example/{label}/{name}.png"
+
+
+def setup_pool(url: str, token: str, tasks: int, rules: bool) -> str:
     with httpx.Client(base_url=url, headers={"Authorization": f"OAuth {token}"}, timeout=120) as http:
         spec = task_spec(output_spec=CHOICE_RESULT)
         project = http.post("/api/v1/projects", json=project_body(task_spec=spec)).json()
@@ -105,19 +216,22 @@ def setup_pool(url: str, token: str, tasks: int) -> str:
             assignment_max_duration_seconds=3600,
             auto_accept_solutions=True,
             filter=languages_filter("EN"),
+            quality_control={"configs": RULES if rules else []},
         )
-        pool_id = str(http.post("/api/v1/pools", json=body).json()["id"])
+        created = http.post("/api/v1/pools", json=body)
+        assert created.status_code == 201, created.text
+        pool_id = str(created.json()["id"])
         real = [
-            {"pool_id": pool_id, "input_values": {"image": f"https://img.example/{n}.png"}}
+            {"pool_id": pool_id, "input_values": {"image": _image(LABELS[n % len(LABELS)], str(n))}}
             for n in range(tasks)
         ]
         golden = [
             {
                 "pool_id": pool_id,
-                "input_values": {"image": f"https://img.example/c{n}.png"},
-                "known_solutions": [{"output_values": {"result": "cat"}}],
+                "input_values": {"image": _image(LABELS[n % len(LABELS)], f"c{n}")},
+                "known_solutions": [{"output_values": {"result": LABELS[n % len(LABELS)]}}],
             }
-            for n in range(200)
+            for n in range(CONTROLS)
         ]
         for start in range(0, len(real), 10_000):
             http.post(
@@ -127,6 +241,14 @@ def setup_pool(url: str, token: str, tasks: int) -> str:
             )
         http.post("/api/v1/tasks", params={"allow_defaults": "true", "open_pool": "true"}, json=golden)
     return pool_id
+
+
+def answer(task: dict[str, Any], accuracy: float) -> dict[str, Any]:
+    """The true label with probability `accuracy`, another one otherwise."""
+    truth = task["input_values"]["image"].split("/")[3]
+    if random.random() < accuracy:
+        return {"output_values": {"result": truth}}
+    return {"output_values": {"result": random.choice([label for label in LABELS if label != truth])}}
 
 
 async def worker_loop(
@@ -141,6 +263,7 @@ async def worker_loop(
     """Take and submit until the deadline (or 1,000 assignments, or nothing is left)."""
     done = 0
     http = Connection(urls[n % len(urls)], token)
+    accuracy = random.Random(n).uniform(0.7, 0.95)  # the same worker is as good in every measurement
     await asyncio.sleep(random.uniform(0, think))  # people arrive over time, not all at one instant
     try:
         while time.monotonic() < deadline and done < 1000:
@@ -149,7 +272,7 @@ async def worker_loop(
             timings["issue"].append(time.perf_counter() - started)
             if status != 201:
                 return done
-            answers = {"solutions": [{"output_values": {"result": "cat"}} for _ in assignment["tasks"]]}
+            answers = {"solutions": [answer(task, accuracy) for task in assignment["tasks"]]}
             if think:
                 await asyncio.sleep(random.uniform(0.5, 1.5) * think)
             started = time.perf_counter()
@@ -195,32 +318,131 @@ def over_issued(url: str, token: str, pool_id: str) -> int:
     return sum(1 for count in holding.values() if count > OVERLAP)
 
 
-def run(
-    backend: str, url: str, folder: Path, args: argparse.Namespace, processes: int, think: float = 0
-) -> None:
-    requester, tokens = prepare(url, args.workers)
+def quality_counts(database_url: str, url: str, token: str, pool_id: str) -> tuple[dict[str, int], int]:
+    """How many observations each collector counted (by type), and how many actions rules took."""
+    with httpx.Client(base_url=url, headers={"Authorization": f"OAuth {token}"}, timeout=120) as http:
+        configs = http.get(f"/api/v1/pools/{pool_id}").json()["quality_control"]["configs"]
+    types = {config["collector_config"]["uuid"]: config["collector_config"]["type"] for config in configs}
+    table = quality_observations
+    engine = db.create(database_url)
+    with engine.connect() as conn:
+        counted = conn.execute(select(table.c.collector, func.count()).group_by(table.c.collector)).all()
+        acted = conn.execute(select(func.count()).select_from(quality_events)).scalar_one()
+    engine.dispose()
+    return {types[collector]: int(count) for collector, count in counted}, int(acted)
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One measurement: completed assignments per second, latencies (ms), and what was counted."""
+
+    rate: float
+    base: float | None
+    issue_p50: float
+    issue_p99: float
+    submit_p50: float
+    submit_p99: float
+    over: int
+    observations: dict[str, int]
+    """By collector type."""
+    actions: int
+
+
+def measure(
+    databases: Databases,
+    backend: str,
+    args: argparse.Namespace,
+    processes: int,
+    think: float = 0,
+    rules: bool = False,
+    base_seconds: float = 3,
+) -> Measured:
+    """A fresh database and `processes` servers; the pool worked on for `--seconds`."""
+    requester, tokens = databases.accounts(backend)
     with ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        url = stack.enter_context(databases.fresh(backend, folder))
         servers = [
             stack.enter_context(running_server(backend, url, folder, UNLIMITED, token=requester))
             for _ in range(processes)
         ]
         urls = [server.url for server in servers]
-        pool_id = setup_pool(urls[0], requester, args.tasks)
-        base = asyncio.run(baseline(urls, tokens, 3))
+        pool_id = setup_pool(urls[0], requester, args.tasks, rules)
+        base = asyncio.run(baseline(urls, tokens, base_seconds)) if base_seconds else None
         timings: dict[str, list[float]] = {"issue": [], "submit": []}
         deadline = time.monotonic() + args.seconds
         started = time.perf_counter()
         done = asyncio.run(_all(urls, tokens, pool_id, deadline, timings, think))
         elapsed = time.perf_counter() - started
         over = over_issued(urls[0], requester, pool_id)
+        observations, actions = quality_counts(url, urls[0], requester, pool_id)
     issue, submit = timings["issue"], timings["submit"]
+    return Measured(
+        done / elapsed,
+        base,
+        percentile(issue, 0.5),
+        percentile(issue, 0.99),
+        percentile(submit, 0.5),
+        percentile(submit, 0.99),
+        over,
+        observations,
+        actions,
+    )
+
+
+def run(
+    databases: Databases, backend: str, args: argparse.Namespace, processes: int, think: float = 0
+) -> None:
+    found = measure(databases, backend, args, processes, think)
     loop = f"think {think:.1f} s" if think else "closed loop"
     print(
-        f"{backend:10} x{processes} process(es), {loop}: {done / elapsed:7.1f} completed assignments/s "
-        f"(baseline GET /me {base:7.1f}/s); "
-        f"issue p50 {percentile(issue, 0.5):.0f} ms p99 {percentile(issue, 0.99):.0f} ms; "
-        f"submit p50 {percentile(submit, 0.5):.0f} ms p99 {percentile(submit, 0.99):.0f} ms; "
-        f"over-issued tasks: {over}"
+        f"{backend:10} x{processes} process(es), {loop}: {found.rate:7.1f} completed assignments/s "
+        f"(baseline GET /me {found.base:7.1f}/s); "
+        f"issue p50 {found.issue_p50:.0f} ms p99 {found.issue_p99:.0f} ms; "
+        f"submit p50 {found.submit_p50:.0f} ms p99 {found.submit_p99:.0f} ms; "
+        f"over-issued tasks: {found.over}",
+        flush=True,
+    )
+
+
+def compare(databases: Databases, backend: str, args: argparse.Namespace, processes: int) -> None:
+    """The pool without rules and with RULES, alternated; the medians side by side."""
+    found: dict[bool, list[Measured]] = {False: [], True: []}
+    for round_ in range(args.rounds):
+        for rules in (False, True):
+            got = measure(databases, backend, args, processes, rules=rules, base_seconds=0)
+            found[rules].append(got)
+            print(
+                f"  {backend} round {round_ + 1} {'5 rules ' if rules else 'no rules'}: {got.rate:6.1f}/s, "
+                f"submit p50 {got.submit_p50:.0f} ms p99 {got.submit_p99:.0f} ms; "
+                f"observations {_listed(got.observations)}; "
+                f"rule actions {got.actions}, over-issued {got.over}",
+                flush=True,
+            )
+    plain, ruled = (_medians(found[rules]) for rules in (False, True))
+    print(
+        f"{backend:10} x{processes} process(es), closed loop, median of {args.rounds}: "
+        f"{_side('no rules', plain)} | {_side('5 rules', ruled)} | "
+        f"throughput x{ruled['rate'] / plain['rate']:.2f}, "
+        f"submit p99 {ruled['submit_p99'] - plain['submit_p99']:+.0f} ms",
+        flush=True,
+    )
+
+
+def _listed(counts: dict[str, int]) -> str:
+    return ", ".join(f"{collector} {count}" for collector, count in sorted(counts.items())) or "none"
+
+
+def _medians(found: list[Measured]) -> dict[str, float]:
+    return {
+        key: statistics.median(getattr(m, key) for m in found) for key in ("rate", "submit_p50", "submit_p99")
+    }
+
+
+def _side(label: str, medians: dict[str, float]) -> str:
+    return (
+        f"{label} {medians['rate']:6.1f}/s submit p50 {medians['submit_p50']:.0f} ms "
+        f"p99 {medians['submit_p99']:.0f} ms"
     )
 
 
@@ -244,16 +466,22 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--tasks", type=int, default=20_000)
     parser.add_argument("--think", type=float, default=1.0)
+    parser.add_argument("--rounds", type=int, default=2, help="no rules / 5 rules pairs per backend")
+    parser.add_argument("--rules-only", action="store_true", help="only the cost of quality control")
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
-    for processes, think in ((1, 0.0), (2, 0.0), (1, args.think), (2, args.think)):
-        with tempfile.TemporaryDirectory() as folder:
-            run("sqlite", f"sqlite:///{Path(folder) / 'bench.db'}", Path(folder), args, processes, think)
-    if not args.no_postgres:
-        with PostgresServer() as pg, tempfile.TemporaryDirectory() as folder:
-            name = f"bench_{uuid.uuid4().hex[:8]}"
-            pg.create_database(name)
-            run("postgresql", pg.url_for(name), Path(folder), args, 2)
+    with ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        pg = None if args.no_postgres else stack.enter_context(PostgresServer())
+        databases = Databases(folder, args.workers, pg)
+        if not args.rules_only:
+            for processes, think in ((1, 0.0), (2, 0.0), (1, args.think), (2, args.think)):
+                run(databases, "sqlite", args, processes, think)
+            if pg is not None:
+                run(databases, "postgresql", args, 2)
+        compare(databases, "sqlite", args, 1)
+        if pg is not None:
+            compare(databases, "postgresql", args, 2)
 
 
 if __name__ == "__main__":
