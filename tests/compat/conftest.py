@@ -7,6 +7,7 @@ sync client and once with the async one, behind the same call-style facade.
 
 import asyncio
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -45,6 +46,17 @@ def live_server(
     folder = tmp_path_factory.mktemp(request.param)
     with live_server_on_fresh_database(request.param, request, folder, GENEROUS_QUOTAS) as server:
         yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def time_travel_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]:
+    """A server of the test's own whose clock the test moves (POST /api/testing/advance-clock)."""
+    if request.param not in BACKENDS:
+        pytest.skip(f"{request.param} not in KVORUM_TEST_BACKENDS")
+    with live_server_on_fresh_database(
+        request.param, request, tmp_path, {"KVORUM_TIME_TRAVEL": "true"}
+    ) as live:
+        yield live
 
 
 @pytest.fixture

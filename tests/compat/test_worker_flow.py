@@ -3,58 +3,20 @@ training and do the work over the worker API, one lets an assignment expire, the
 with toloka-kit, and the pool closes COMPLETED. Time is skipped on the server, never slept."""
 
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
-from toloka.client import Assignment, Pool, Task, TolokaClient, Training
+from toloka.client import Assignment, Pool, Task, TolokaClient, Training, actions, collectors, conditions
 from toloka.client.quality_control import QualityControl
 
 from tests.compat import builders
-from tests.support.databases import BACKENDS
-from tests.support.live import LiveServer, create_account, live_server_on_fresh_database
+from tests.compat.crowd import Worker, advance
+from tests.support.live import LiveServer
 
 pytestmark = pytest.mark.compat
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]:
-    if request.param not in BACKENDS:
-        pytest.skip(f"{request.param} not in KVORUM_TEST_BACKENDS")
-    with live_server_on_fresh_database(
-        request.param, request, tmp_path, {"KVORUM_TIME_TRAVEL": "true"}
-    ) as live:
-        yield live
-
-
-class Worker:
-    def __init__(self, server: LiveServer, name: str) -> None:
-        token = create_account(server.database_url, "worker", name, "--languages", "EN")
-        self.http = httpx.Client(
-            base_url=server.url, headers={"Authorization": f"Bearer {token}"}, timeout=30
-        )
-
-    def take(self, pool_id: str) -> dict[str, Any] | None:
-        response = self.http.post(f"/api/worker/v1/pools/{pool_id}/assignments")
-        assert response.status_code in (201, 409), response.text
-        return dict(response.json()) if response.status_code == 201 else None
-
-    def submit(self, assignment: dict[str, Any], answer: str) -> dict[str, Any]:
-        solutions = [{"output_values": {"animal": answer}} for _ in assignment["tasks"]]
-        response = self.http.post(
-            f"/api/worker/v1/assignments/{assignment['id']}/submit", json={"solutions": solutions}
-        )
-        assert response.status_code == 200, response.text
-        return dict(response.json())
-
-
-def advance(server: LiveServer, seconds: float) -> dict[str, Any]:
-    return dict(httpx.post(f"{server.url}/api/testing/advance-clock", json={"seconds": seconds}).json())
-
-
-def test_the_whole_flow(server: LiveServer) -> None:
+def test_the_whole_flow(time_travel_server: LiveServer) -> None:
+    server = time_travel_server
     client = TolokaClient(server.token, url=server.url)
     project = client.create_project(builders.project())
     training = client.create_training(
@@ -88,6 +50,11 @@ def test_the_whole_flow(server: LiveServer) -> None:
         training_requirement=QualityControl.TrainingRequirement(
             training_pool_id=training.id, training_passing_skill_value=80
         )
+    )
+    sent.quality_control.add_action(  # a rejected suite is done again (Toloka re-issues none by itself)
+        collector=collectors.AssignmentsAssessment(),
+        conditions=[conditions.AssessmentEvent == conditions.AssessmentEvent.REJECT],
+        action=actions.ChangeOverlap(delta=1, open_pool=True),
     )
     pool = client.create_pool(sent)
     work = [Task(pool_id=pool.id, input_values={"image": f"https://img.example/{n}.png"}) for n in range(6)]
@@ -127,7 +94,9 @@ def test_the_whole_flow(server: LiveServer) -> None:
     assert rejected.status == Assignment.REJECTED
     for assignment in submitted[1:]:
         client.accept_assignment(assignment.id, "Thanks")
-    redo = crowd[5].take(pool.id)  # the rejected suite's slot, for someone who has not seen its tasks
+    redo = crowd[5].take(
+        pool.id
+    )  # the rejected suite, re-issued by the rule, for someone who has not seen its tasks
     assert redo is not None and crowd[5].take(pool.id) is None
     crowd[5].submit(redo, "dog")
     client.accept_assignment(redo["id"], "Thanks")
