@@ -4,9 +4,10 @@ and the reads of assignments that collectors without observations need."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, func, insert, select
+from sqlalchemy import Connection, Row, Select, and_, bindparam, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kvorum.store import search as search_store
@@ -24,19 +25,19 @@ EVENT_COLUMNS = {
 def observe(conn: Connection, rows: Sequence[dict[str, Any]], *, replace: bool = False) -> None:
     """Count observations; one already counted for the same collector, assignment and position is
     kept (or, with `replace`, takes the new value: a review that changed its verdict)."""
-    if not rows:
-        return
-    table = quality_observations
-    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
-    statement = dialect.insert(table)
+    if rows:
+        conn.execute(_observe(conn.dialect.name, replace), rows)
+
+
+@cache
+def _observe(dialect_name: str, replace: bool) -> Any:
+    """The insert observe() runs, built once per dialect: it runs for every collector at every submit."""
+    dialect = sqlite if dialect_name == "sqlite" else postgresql
+    statement = dialect.insert(quality_observations)
     key = ["owner_id", "collector", "assignment_id", "position"]
     if replace:
-        conn.execute(
-            statement.on_conflict_do_update(index_elements=key, set_={"value": statement.excluded.value}),
-            rows,
-        )
-    else:
-        conn.execute(statement.on_conflict_do_nothing(index_elements=key), rows)
+        return statement.on_conflict_do_update(index_elements=key, set_={"value": statement.excluded.value})
+    return statement.on_conflict_do_nothing(index_elements=key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,66 +51,84 @@ class Tally:
     golden_credit: float
 
 
-def _own(owner_id: int, collector: str, worker_id: int) -> Any:
-    table = quality_observations
-    return and_(table.c.owner_id == owner_id, table.c.collector == collector, table.c.worker_id == worker_id)
+_table = quality_observations
+_OWN = and_(
+    _table.c.owner_id == bindparam("owner_id"),
+    _table.c.collector == bindparam("collector"),
+    _table.c.worker_id == bindparam("worker_id"),
+)
 
 
-def tally(conn: Connection, *, owner_id: int, collector: str, worker_id: int, history: int | None) -> Tally:
-    """The worker's last `history` observations by the collector (all of them when None)."""
-    table = quality_observations
-    recent = select(table.c.value, table.c.golden).where(_own(owner_id, collector, worker_id))
-    if history is not None:
-        recent = recent.order_by(table.c.id.desc()).limit(history)
+def _tally_of(recent: Select[Any]) -> Select[Any]:
     window = recent.subquery()
     golden = window.c.golden.is_(True)
-    query = select(
+    return select(
         func.count(),
         func.coalesce(func.sum(window.c.value), 0.0),
         func.count().filter(golden),
         func.coalesce(func.sum(window.c.value).filter(golden), 0.0),
     )
-    count, credit, golden_count, golden_credit = conn.execute(query).one()
+
+
+_ALL = select(_table.c.value, _table.c.golden).where(_OWN)
+_TALLY = _tally_of(_ALL)
+_TALLY_RECENT = _tally_of(_ALL.order_by(_table.c.id.desc()).limit(bindparam("history")))
+"""The statements tally() runs, built once: collectors read them at every event they hear."""
+
+
+def tally(conn: Connection, *, owner_id: int, collector: str, worker_id: int, history: int | None) -> Tally:
+    """The worker's last `history` observations by the collector (all of them when None)."""
+    parameters = {"owner_id": owner_id, "collector": collector, "worker_id": worker_id, "history": history}
+    statement = _TALLY if history is None else _TALLY_RECENT
+    count, credit, golden_count, golden_credit = conn.execute(statement, parameters).one()
     return Tally(int(count), float(credit), int(golden_count), float(golden_credit))
+
+
+_SUM_SINCE = select(func.coalesce(func.sum(_table.c.value), 0.0)).where(
+    _OWN, _table.c.created > bindparam("since")
+)
 
 
 def sum_since(conn: Connection, *, owner_id: int, collector: str, worker_id: int, since: datetime) -> float:
     """The summed values of the worker's observations counted after `since`."""
-    table = quality_observations
-    query = select(func.coalesce(func.sum(table.c.value), 0.0)).where(
-        _own(owner_id, collector, worker_id), table.c.created > since
-    )
-    return float(conn.execute(query).scalar_one())
+    parameters = {"owner_id": owner_id, "collector": collector, "worker_id": worker_id, "since": since}
+    return float(conn.execute(_SUM_SINCE, parameters).scalar_one())
+
+
+_LAST_ZERO = select(_table.c.id).where(_OWN, _table.c.value == 0).order_by(_table.c.id.desc()).limit(1)
+_TRAILING_ONES = select(func.count()).where(
+    _OWN, _table.c.id > func.coalesce(_LAST_ZERO.scalar_subquery(), 0)
+)
 
 
 def trailing_ones(conn: Connection, *, owner_id: int, collector: str, worker_id: int) -> int:
     """How many of the worker's latest observations in a row have value 1 (skips since the last
     submit)."""
-    table = quality_observations
-    own = _own(owner_id, collector, worker_id)
-    last_zero = (
-        select(table.c.id)
-        .where(own, table.c.value == 0)
-        .order_by(table.c.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    query = select(func.count()).where(own, table.c.id > func.coalesce(last_zero, 0))
-    return int(conn.execute(query).scalar_one())
+    parameters = {"owner_id": owner_id, "collector": collector, "worker_id": worker_id}
+    return int(conn.execute(_TRAILING_ONES, parameters).scalar_one())
 
 
-def answers_to(conn: Connection, *, task_id: str) -> Sequence[Row[Any, Any, Any, Any]]:
-    """The answers a task has from SUBMITTED and ACCEPTED assignments: assignment id, worker, the
-    task's position, and the assignment's solutions."""
-    query = (
-        select(
-            assignments.c.id, assignments.c.worker_id, assignment_tasks.c.position, assignments.c.solutions
-        )
-        .select_from(assignment_tasks.join(assignments, assignments.c.id == assignment_tasks.c.assignment_id))
-        .where(assignment_tasks.c.task_id == task_id, assignments.c.status.in_(("SUBMITTED", "ACCEPTED")))
-        .order_by(assignments.c.submitted, assignments.c.id)
+def answers_to(conn: Connection, *, task_ids: Sequence[str]) -> Sequence[Row[Any, Any, Any, Any, Any]]:
+    """The answers these tasks have from SUBMITTED and ACCEPTED assignments: the task, the
+    assignment, its worker, the task's position in it, and its solutions; oldest first."""
+    return conn.execute(_ANSWERS, {"task_ids": list(task_ids)}).all()
+
+
+_ANSWERS = (
+    select(
+        assignment_tasks.c.task_id,
+        assignments.c.id,
+        assignments.c.worker_id,
+        assignment_tasks.c.position,
+        assignments.c.solutions,
     )
-    return conn.execute(query).all()
+    .select_from(assignment_tasks.join(assignments, assignments.c.id == assignment_tasks.c.assignment_id))
+    .where(
+        assignment_tasks.c.task_id.in_(bindparam("task_ids", expanding=True)),
+        assignments.c.status.in_(("SUBMITTED", "ACCEPTED")),
+    )
+    .order_by(assignments.c.submitted, assignments.c.id)
+)
 
 
 def suite_reviews(conn: Connection, *, pool_id: int, task_suite_id: str) -> dict[str, int]:

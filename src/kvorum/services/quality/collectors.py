@@ -8,7 +8,7 @@ observations.
 """
 
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -240,11 +240,12 @@ def _majority_vote(hearing: Hearing, collector: Collector) -> list[Reading]:
     if not isinstance(event, Submitted):
         return []
     threshold = int(collector.parameters["answer_threshold"])
+    real = [answer.task_id for answer in event.answers() if answer.role == "REAL"]
+    by_task: dict[str, list[Any]] = defaultdict(list)
+    for row in store.answers_to(hearing.conn, task_ids=real) if real else ():
+        by_task[row.task_id].append(row)
     rows: list[dict[str, Any]] = []
-    for answer in event.answers():
-        if answer.role != "REAL":
-            continue
-        answers = store.answers_to(hearing.conn, task_id=answer.task_id)
+    for answers in by_task.values():
         if len(answers) < threshold:
             continue
         labels = [_label(row.solutions[row.position]["output_values"]) for row in answers]
@@ -398,6 +399,11 @@ READERS: Mapping[str, Callable[[Hearing, Collector], list[Reading]]] = {
     "TRAINING": _training,
 }
 """Every collector but CAPTCHA: kvorum shows no captchas, so a CAPTCHA rule never fires."""
+
+
+def may_feed(event: Event) -> bool:
+    """Whether any collector hears the event: acceptance at submit feeds none (the submit does)."""
+    return not isinstance(event, Accepted) or _reviewed(event)
 
 
 def read(hearing: Hearing, collector: Collector) -> list[Reading]:

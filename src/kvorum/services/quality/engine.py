@@ -26,6 +26,8 @@ def collectors_of(pool: Pool) -> tuple[Collector, ...]:
 
 def hear(conn: Connection, event: AssignmentEvent | AccessLost, events: Subscribers) -> None:
     """Count the event in every collector it feeds, and apply the rules whose conditions now hold."""
+    if not collectors.may_feed(event):
+        return
     row = pool_store.get_for_workers(conn, pool_id=event.pool_id)
     assert row is not None
     pool = Pool.from_row(row)
