@@ -84,6 +84,16 @@ def work(
     return submitted.json()
 
 
+def skip(client: TestClient, pool_id: str) -> None:
+    """Take a suite and give it back."""
+    assignment = take(client, pool_id).json()
+    assert client.post(f"/api/worker/v1/assignments/{assignment['id']}/skip").status_code == 200
+
+
+def skill_values(api: TestClient, skill: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(api.get("/api/v1/user-skills", params={"skill_id": skill["id"]}).json()["items"])
+
+
 def restrictions_of(api: TestClient, client: TestClient) -> list[dict[str, Any]]:
     return list(api.get(RESTRICTIONS, params={"user_id": user_id(client)}).json()["items"])
 
@@ -202,15 +212,11 @@ def test_skipping_in_a_row_bans_and_a_submit_breaks_the_row(
     upload_tasks(api, pool["id"], real=10, golden=0)
     skipper = worker_client(app_client, ctx, "skipper")
 
-    def skip() -> None:
-        assignment = take(skipper, pool["id"]).json()
-        assert skipper.post(f"/api/worker/v1/assignments/{assignment['id']}/skip").status_code == 200
-
-    skip()
+    skip(skipper, pool["id"])
     work(skipper, pool["id"])
-    skip()
+    skip(skipper, pool["id"])
     assert restrictions_of(api, skipper) == []
-    skip()
+    skip(skipper, pool["id"])
     assert len(restrictions_of(api, skipper)) == 1
     [event] = quality_events(api, pool["id"])
     assert event["values"] == {"skipped_in_row_count": 2}
@@ -237,14 +243,14 @@ def test_majority_vote_sets_each_workers_skill_from_agreement(
             work(client, pool["id"], answers[name][round_])
         if round_ == 0:
             # three answers reached the threshold: everyone is judged against "cat"
-            values = api.get("/api/v1/user-skills", params={"skill_id": skill["id"]}).json()["items"]
+            values = skill_values(api, skill)
             by_worker = {item["user_id"]: item["exact_value"] for item in values}
             assert by_worker == {
                 user_id(crowd["ann"]): 100,
                 user_id(crowd["bob"]): 100,
                 user_id(crowd["cid"]): 0,
             }
-    values = api.get("/api/v1/user-skills", params={"skill_id": skill["id"]}).json()["items"]
+    values = skill_values(api, skill)
     by_worker = {item["user_id"]: item["exact_value"] for item in values}
     assert by_worker == {user_id(crowd["ann"]): 100, user_id(crowd["bob"]): 100, user_id(crowd["cid"]): 50}
 
@@ -265,7 +271,7 @@ def test_majority_vote_judges_no_one_on_a_tie(
     upload_tasks(api, pool["id"], real=1, golden=0)
     work(worker_client(app_client, ctx, "one"), pool["id"], "cat")
     work(worker_client(app_client, ctx, "two"), pool["id"], "dog")
-    assert api.get("/api/v1/user-skills", params={"skill_id": skill["id"]}).json()["items"] == []
+    assert skill_values(api, skill) == []
 
 
 def _manual_pool(
@@ -418,9 +424,9 @@ def test_training_rules_read_the_attempt(api: TestClient, app_client: TestClient
     assert api.post("/api/v1/tasks", params={"open_pool": "true"}, json=tasks).status_code == 201
     learner = worker_client(app_client, ctx, "learner")
     work(learner, training["id"], "cat")
-    assert api.get("/api/v1/user-skills", params={"skill_id": skill["id"]}).json()["items"] == []
+    assert skill_values(api, skill) == []
     work(learner, training["id"], "dog")
-    [value] = api.get("/api/v1/user-skills", params={"skill_id": skill["id"]}).json()["items"]
+    [value] = skill_values(api, skill)
     assert value["user_id"] == user_id(learner) and value["exact_value"] == 90
     [event] = quality_events(api, training["id"])
     assert event["values"] == {
@@ -446,8 +452,7 @@ def test_project_rules_apply_to_every_pool_of_the_project(
         upload_tasks(api, pool["id"], real=2, golden=0)
     worker = worker_client(app_client, ctx, "wanderer")
     for pool in pools:  # one skip in each pool: the project's collector counts both
-        assignment = take(worker, pool["id"]).json()
-        worker.post(f"/api/worker/v1/assignments/{assignment['id']}/skip")
+        skip(worker, pool["id"])
     [restriction] = restrictions_of(api, worker)
     assert restriction["scope"] == "PROJECT"
     assert f"Quality control of project {project['id']}" in restriction["private_comment"]
@@ -466,11 +471,7 @@ def test_a_collectors_statistics_follow_its_uuid(
     upload_tasks(api, pool["id"], real=6, golden=0)
     worker = worker_client(app_client, ctx, "skips")
 
-    def skip() -> None:
-        assignment = take(worker, pool["id"]).json()
-        assert worker.post(f"/api/worker/v1/assignments/{assignment['id']}/skip").status_code == 200
-
-    skip()
+    skip(worker, pool["id"])
     kept = api.get(f"/api/v1/pools/{pool['id']}").json()
     assert api.put(f"/api/v1/pools/{pool['id']}", json=kept).status_code == 200  # same uuid: the count stays
     fresh = api.get(f"/api/v1/pools/{pool['id']}").json()
@@ -480,9 +481,9 @@ def test_a_collectors_statistics_follow_its_uuid(
         updated["quality_control"]["configs"][0]["collector_config"]["uuid"]
         != (kept["quality_control"]["configs"][0]["collector_config"]["uuid"])
     )
-    skip()
+    skip(worker, pool["id"])
     assert restrictions_of(api, worker) == []
-    skip()
+    skip(worker, pool["id"])
     assert len(restrictions_of(api, worker)) == 1
 
 
@@ -577,7 +578,7 @@ def test_the_auto_accept_timer_counts_as_a_review(
     work(worker_client(app_client, ctx, "patient"), pool["id"])
     clock.advance(timedelta(days=3))
     assert timers.auto_accept_due(ctx) == 1
-    [value] = api.get("/api/v1/user-skills", params={"skill_id": skill["id"]}).json()["items"]
+    [value] = skill_values(api, skill)
     assert value["exact_value"] == 1
 
 

@@ -8,17 +8,18 @@ from kvorum.settings import Settings
 from kvorum.store.db import Database
 
 
-@dataclass(frozen=True)
-class Context:
-    db: Database
-    clock: Clock
-    settings: Settings
-    events: Subscribers = field(default_factory=lambda: _everyone())
-
-
 def _everyone() -> Subscribers:
     """Every subscription. Imported when a Context is made: the subscribers (quality rules that
     review assignments) use services that take a Context themselves."""
     from kvorum.services.subscriptions import subscribers
 
     return subscribers()
+
+
+@dataclass(frozen=True)
+class Context:
+    db: Database
+    clock: Clock
+    settings: Settings
+    events: Subscribers = field(default_factory=_everyone)
+
