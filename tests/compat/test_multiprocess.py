@@ -100,3 +100,77 @@ def test_processes_never_over_issue(servers: list[LiveServer]) -> None:
     found = first.get("/api/v1/assignments", params={"pool_id": pool["id"]}).json()["items"]
     held = Counter(task["id"] for item in found for task in item["tasks"] if not task.get("known_solutions"))
     assert len(held) == 6 and set(held.values()) == {2}
+
+
+def _rule(collector: str, key: str, value: Any, action: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "collector_config": {"type": collector},
+        "rules": [
+            {
+                "conditions": [
+                    {"key": key, "operator": "EQ" if isinstance(value, str) else "GTE", "value": value}
+                ],
+                "action": action,
+            }
+        ],
+    }
+
+
+def test_processes_count_each_event_once_and_act_once(servers: list[LiveServer]) -> None:
+    """The same submit and the same review sent to both processes at once: one wins each, the
+    collectors count it once, and each rule acts once."""
+    first = clients(servers)[0]
+    spec = {"result": {"type": "string", "allowed_values": ["cat", "dog"]}}
+    project = first.post(
+        "/api/v1/projects", json=project_body(task_spec={**project_body()["task_spec"], "output_spec": spec})
+    ).json()
+    configs = [
+        _rule(
+            "ANSWER_COUNT",
+            "assignments_accepted_count",
+            1,
+            {"type": "RESTRICTION_V2", "parameters": {"scope": "POOL", "duration_unit": "PERMANENT"}},
+        ),
+        _rule(
+            "ASSIGNMENTS_ASSESSMENT",
+            "assessment_event",
+            "REJECT",
+            {"type": "CHANGE_OVERLAP", "parameters": {"delta": 1}},
+        ),
+    ]
+    body = mixer_pool(
+        project["id"], real=1, overlap=1, auto_accept_solutions=False, quality_control={"configs": configs}
+    )
+    pool = first.post("/api/v1/pools", json=body).json()
+    tasks = [
+        {"pool_id": pool["id"], "input_values": {"image": f"https://img.example/{n}.png"}} for n in range(2)
+    ]
+    first.post("/api/v1/tasks", params={"allow_defaults": "true", "open_pool": "true"}, json=tasks)
+    token = create_account(servers[0].database_url, "worker", "twice", "--languages", "EN")
+    worker = [
+        httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {token}"}, timeout=60)
+        for server in servers
+    ]
+    assignment = worker[0].post(f"/api/worker/v1/pools/{pool['id']}/assignments").json()
+    answers = {"solutions": [{"output_values": {"result": "cat"}}]}
+    with ThreadPoolExecutor(max_workers=8) as executor:
+        submits = list(
+            executor.map(
+                lambda n: worker[n % 2].post(
+                    f"/api/worker/v1/assignments/{assignment['id']}/submit", json=answers
+                ),
+                range(8),
+            )
+        )
+    assert sorted(response.status_code for response in submits) == [200] + [409] * 7
+    review = {"status": "REJECTED", "public_comment": "no"}
+    reviews = across(
+        servers, 8, lambda http: http.patch(f"/api/v1/assignments/{assignment['id']}", json=review)
+    )
+    assert sorted(response.status_code for response in reviews) == [200] + [409] * 7
+    restrictions = first.get("/api/v1/user-restrictions", params={"pool_id": pool["id"]}).json()["items"]
+    assert len(restrictions) == 1
+    task_id = assignment["tasks"][0]["id"]
+    assert first.get(f"/api/v1/tasks/{task_id}").json()["overlap"] == 2  # raised once, by one rejection
+    events = first.get(f"/api/v1/pools/{pool['id']}/quality-events").json()["items"]
+    assert sorted(event["action"]["type"] for event in events) == ["CHANGE_OVERLAP", "RESTRICTION_V2"]
