@@ -22,4 +22,3 @@ class Context:
     clock: Clock
     settings: Settings
     events: Subscribers = field(default_factory=_everyone)
-

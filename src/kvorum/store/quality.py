@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, and_, bindparam, func, insert, select
+from sqlalchemy import Connection, Integer, Row, and_, bindparam, func, insert, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kvorum.store import search as search_store
@@ -59,29 +59,52 @@ _OWN = and_(
 )
 
 
-def _tally_of(recent: Select[Any]) -> Select[Any]:
-    window = recent.subquery()
-    golden = window.c.golden.is_(True)
-    return select(
-        func.count(),
-        func.coalesce(func.sum(window.c.value), 0.0),
-        func.count().filter(golden),
-        func.coalesce(func.sum(window.c.value).filter(golden), 0.0),
-    )
+@cache
+def _tallies(workers: int, windowed: bool) -> Any:
+    """The statement tallies() runs for that many workers, built once: one branch per worker, each
+    reading the worker's latest observations through the index, so a long history costs nothing."""
+    branches = []
+    for index in range(workers):
+        worker: Any = bindparam(f"worker_{index}", type_=Integer)
+        recent = select(_table.c.value, _table.c.golden).where(
+            _table.c.owner_id == bindparam("owner_id"),
+            _table.c.collector == bindparam("collector"),
+            _table.c.worker_id == worker,
+        )
+        if windowed:
+            recent = recent.order_by(_table.c.id.desc()).limit(bindparam("history"))
+        window = recent.subquery()
+        golden = window.c.golden.is_(True)
+        branches.append(
+            select(
+                worker.label("worker_id"),
+                func.count(),
+                func.coalesce(func.sum(window.c.value), 0.0),
+                func.count().filter(golden),
+                func.coalesce(func.sum(window.c.value).filter(golden), 0.0),
+            )
+        )
+    return union_all(*branches) if workers > 1 else branches[0]
 
 
-_ALL = select(_table.c.value, _table.c.golden).where(_OWN)
-_TALLY = _tally_of(_ALL)
-_TALLY_RECENT = _tally_of(_ALL.order_by(_table.c.id.desc()).limit(bindparam("history")))
-"""The statements tally() runs, built once: collectors read them at every event they hear."""
+def tallies(
+    conn: Connection, *, owner_id: int, collector: str, worker_ids: Sequence[int], history: int | None
+) -> dict[int, Tally]:
+    """Each worker's last `history` observations by the collector (all of them when None), in one
+    round trip."""
+    parameters: dict[str, Any] = {"owner_id": owner_id, "collector": collector, "history": history}
+    parameters |= {f"worker_{index}": worker_id for index, worker_id in enumerate(worker_ids)}
+    rows = conn.execute(_tallies(len(worker_ids), history is not None), parameters)
+    return {
+        int(worker_id): Tally(int(count), float(credit), int(golden_count), float(golden_credit))
+        for worker_id, count, credit, golden_count, golden_credit in rows
+    }
 
 
 def tally(conn: Connection, *, owner_id: int, collector: str, worker_id: int, history: int | None) -> Tally:
     """The worker's last `history` observations by the collector (all of them when None)."""
-    parameters = {"owner_id": owner_id, "collector": collector, "worker_id": worker_id, "history": history}
-    statement = _TALLY if history is None else _TALLY_RECENT
-    count, credit, golden_count, golden_credit = conn.execute(statement, parameters).one()
-    return Tally(int(count), float(credit), int(golden_count), float(golden_credit))
+    found = tallies(conn, owner_id=owner_id, collector=collector, worker_ids=[worker_id], history=history)
+    return found[worker_id]
 
 
 _SUM_SINCE = select(func.coalesce(func.sum(_table.c.value), 0.0)).where(

@@ -105,8 +105,12 @@ class Counted:
     collector: Collector
     worker_id: int
     now: datetime
+    known: store.Tally | None = None
+    """The tally, when it was read for several workers at once."""
 
     def tally(self) -> store.Tally:
+        if self.known is not None:
+            return self.known
         return store.tally(
             self.conn,
             owner_id=self.owner_id,
@@ -262,9 +266,26 @@ def _majority_vote(hearing: Hearing, collector: Collector) -> list[Reading]:
             for row, label in judged
         )
     store.observe(hearing.conn, rows)
+    workers: list[int] = sorted({row["worker_id"] for row in rows})
+    if not workers:
+        return []
+    owner_id = hearing.pool.owner_id
+    tallies = store.tallies(
+        hearing.conn,
+        owner_id=owner_id,
+        collector=collector.uuid,
+        worker_ids=workers,
+        history=collector.history,
+    )
     return [
-        _reading(hearing, collector, worker_id, event.assignment if worker_id == event.worker_id else None)
-        for worker_id in sorted({row["worker_id"] for row in rows})
+        Reading(
+            worker_id,
+            _answer_values(
+                Counted(hearing.conn, owner_id, collector, worker_id, hearing.now, tallies[worker_id])
+            ),
+            event.assignment if worker_id == event.worker_id else None,
+        )
+        for worker_id in workers
     ]
 
 
