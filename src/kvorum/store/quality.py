@@ -4,10 +4,10 @@ and the reads of assignments that collectors without observations need."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Integer, Row, and_, bindparam, func, insert, select, union_all
+from sqlalchemy import Connection, Integer, Row, String, and_, bindparam, func, insert, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kvorum.store import search as search_store
@@ -59,24 +59,27 @@ _OWN = and_(
 )
 
 
-@cache
-def _tallies(workers: int, windowed: bool) -> Any:
-    """The statement tallies() runs for that many workers, built once: one branch per worker, each
-    reading the worker's latest observations through the index, so a long history costs nothing."""
+@lru_cache(maxsize=256)
+def _tallies(windows: tuple[bool, ...]) -> Any:
+    """The statement tallies() runs, built once per shape: one branch per (collector, worker), each
+    reading the worker's latest observations through the index, so a long history costs nothing;
+    `windows` says which branches are limited to a history."""
     branches = []
-    for index in range(workers):
+    for index, windowed in enumerate(windows):
+        collector: Any = bindparam(f"collector_{index}", type_=String)
         worker: Any = bindparam(f"worker_{index}", type_=Integer)
         recent = select(_table.c.value, _table.c.golden).where(
             _table.c.owner_id == bindparam("owner_id"),
-            _table.c.collector == bindparam("collector"),
+            _table.c.collector == collector,
             _table.c.worker_id == worker,
         )
         if windowed:
-            recent = recent.order_by(_table.c.id.desc()).limit(bindparam("history"))
+            recent = recent.order_by(_table.c.id.desc()).limit(bindparam(f"history_{index}"))
         window = recent.subquery()
         golden = window.c.golden.is_(True)
         branches.append(
             select(
+                collector.label("collector"),
                 worker.label("worker_id"),
                 func.count(),
                 func.coalesce(func.sum(window.c.value), 0.0),
@@ -84,27 +87,24 @@ def _tallies(workers: int, windowed: bool) -> Any:
                 func.coalesce(func.sum(window.c.value).filter(golden), 0.0),
             )
         )
-    return union_all(*branches) if workers > 1 else branches[0]
+    return union_all(*branches) if len(branches) > 1 else branches[0]
 
 
 def tallies(
-    conn: Connection, *, owner_id: int, collector: str, worker_ids: Sequence[int], history: int | None
-) -> dict[int, Tally]:
-    """Each worker's last `history` observations by the collector (all of them when None), in one
-    round trip."""
-    parameters: dict[str, Any] = {"owner_id": owner_id, "collector": collector, "history": history}
-    parameters |= {f"worker_{index}": worker_id for index, worker_id in enumerate(worker_ids)}
-    rows = conn.execute(_tallies(len(worker_ids), history is not None), parameters)
+    conn: Connection, *, owner_id: int, wanted: Sequence[tuple[str, int, int | None]]
+) -> dict[tuple[str, int], Tally]:
+    """For each (collector, worker, history) wanted, the worker's last `history` observations by
+    the collector (all of them when None), all in one round trip."""
+    parameters: dict[str, Any] = {"owner_id": owner_id}
+    for index, (collector, worker_id, history) in enumerate(wanted):
+        parameters |= {f"collector_{index}": collector, f"worker_{index}": worker_id}
+        if history is not None:
+            parameters[f"history_{index}"] = history
+    rows = conn.execute(_tallies(tuple(history is not None for _, _, history in wanted)), parameters)
     return {
-        int(worker_id): Tally(int(count), float(credit), int(golden_count), float(golden_credit))
-        for worker_id, count, credit, golden_count, golden_credit in rows
+        (collector, int(worker_id)): Tally(int(count), float(credit), int(golden_count), float(golden_credit))
+        for collector, worker_id, count, credit, golden_count, golden_credit in rows
     }
-
-
-def tally(conn: Connection, *, owner_id: int, collector: str, worker_id: int, history: int | None) -> Tally:
-    """The worker's last `history` observations by the collector (all of them when None)."""
-    found = tallies(conn, owner_id=owner_id, collector=collector, worker_ids=[worker_id], history=history)
-    return found[worker_id]
 
 
 _SUM_SINCE = select(func.coalesce(func.sum(_table.c.value), 0.0)).where(

@@ -17,6 +17,7 @@ from typing import Any, Literal, TypeVar
 from sqlalchemy import Connection
 
 from kvorum.services.assignments.model import Assignment
+from kvorum.services.pools.model import Pool
 
 ExpiredBy = Literal["TIMER", "LATE_SUBMIT", "LATE_SKIP", "RESTRICTION"]
 AcceptedBy = Literal["REVIEW", "TIMER", "SUBMIT", "RULE"]
@@ -70,6 +71,10 @@ class Answer:
 @dataclass(frozen=True, slots=True)
 class Submitted(AssignmentEvent):
     """The worker answered every task: ACTIVE -> SUBMITTED."""
+
+    pool: Pool | None = field(default=None, kw_only=True, compare=False)
+    """The pool as the submit read it in this transaction, so that the subscribers of the most
+    frequent event need not read it again."""
 
     def answers(self) -> Iterator[Answer]:
         """Each task with its role, known solutions and the worker's answer, in order."""

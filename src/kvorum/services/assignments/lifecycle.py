@@ -143,7 +143,7 @@ def _record_answers(
     solutions = [{"output_values": solution.output_values} for solution in submission.solutions]
     status = "ACCEPTED" if pool.settings.auto_accept else "SUBMITTED"
     answered = move(conn, assignment, status, now, solutions=solutions, submitted=now)
-    events.publish(conn, Submitted(replace(answered, status="SUBMITTED", accepted=None), now))
+    events.publish(conn, Submitted(replace(answered, status="SUBMITTED", accepted=None), now, pool=pool))
     if answered.status == "ACCEPTED":
         events.publish(conn, Accepted(answered, now, previous="SUBMITTED", by="SUBMIT"))
     if pool.is_training:

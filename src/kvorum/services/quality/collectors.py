@@ -1,8 +1,10 @@
 """What each collector counts, and its condition keys' values when an event feeds it.
 
-A collector hears the events that concern it (see READERS), counts them as observations keyed
-by its uuid (counted once: see store.quality.observe), and answers a Reading per worker whose
-values changed: the rule engine checks the collector's rules against those values. Rates are
+A collector hears the events that concern it (see READERS) and says what it makes of one: the
+observations to count, keyed by its uuid (counted once: see store.quality.observe), and whose
+values they changed. The engine counts every collector's observations of an event at once, then
+reads the values of every worker they changed at once (see `readings`): the rules are checked
+against those values. Rates are
 percentages, absent until something was counted. `history_size` limits a count to the latest
 observations.
 """
@@ -68,6 +70,24 @@ class Reading:
     """The assignment the event concerns, for actions on it (CHANGE_OVERLAP of a suite)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Heard:
+    """What a collector makes of an event: observations to count, and the workers whose values
+    they changed; or, for a collector that
+    keeps no observations, its readings outright."""
+
+    observations: Sequence[dict[str, Any]] = ()
+    replace: bool = False
+    """A new value replaces the one counted for the same assignment (a changed verdict)."""
+    workers: Sequence[int] = ()
+    assignment: Assignment | None = None
+    """The event's assignment, handed with the reading of its worker."""
+    readings: Sequence[Reading] = ()
+
+
+NOTHING = Heard()
+
+
 def _observation(
     hearing: Hearing,
     collector: Collector,
@@ -106,18 +126,14 @@ class Counted:
     worker_id: int
     now: datetime
     known: store.Tally | None = None
-    """The tally, when it was read for several workers at once."""
+    """The tally, when it was read with others at once."""
 
     def tally(self) -> store.Tally:
         if self.known is not None:
             return self.known
-        return store.tally(
-            self.conn,
-            owner_id=self.owner_id,
-            collector=self.collector.uuid,
-            worker_id=self.worker_id,
-            history=self.collector.history,
-        )
+        key = (self.collector.uuid, self.worker_id)
+        wanted = [(*key, self.collector.history)]
+        return store.tallies(self.conn, owner_id=self.owner_id, wanted=wanted)[key]
 
 
 def _answer_values(counted: Counted) -> dict[str, Any]:
@@ -180,6 +196,12 @@ COUNTED_VALUES: Mapping[str, Callable[[Counted], dict[str, Any]]] = {
 """The collectors that keep observations, and how their values are read from them."""
 
 
+TALLIED = frozenset(
+    {"GOLDEN_SET", "MAJORITY_VOTE", "ASSIGNMENT_SUBMIT_TIME", "ACCEPTANCE_RATE", "ANSWER_COUNT"}
+)
+"""The counting collectors whose values are read from a tally of their observations."""
+
+
 def counted_values(
     conn: Connection, *, owner_id: int, collector: Collector, worker_id: int, now: datetime
 ) -> Values:
@@ -187,24 +209,41 @@ def counted_values(
     return COUNTED_VALUES[collector.type](Counted(conn, owner_id, collector, worker_id, now))
 
 
-def _reading(
-    hearing: Hearing, collector: Collector, worker_id: int, assignment: Assignment | None
-) -> Reading:
-    values = counted_values(
-        hearing.conn,
-        owner_id=hearing.pool.owner_id,
-        collector=collector,
-        worker_id=worker_id,
-        now=hearing.now,
-    )
-    return Reading(worker_id, values, assignment)
+def readings(hearing: Hearing, heard: Sequence[tuple[Collector, Heard]]) -> list[tuple[Collector, Reading]]:
+    """Every collector's readings of the event, once its observations are counted: the tallies of
+    all the workers they changed are read in one round trip."""
+    wanted = [
+        (collector.uuid, worker_id, collector.history)
+        for collector, what in heard
+        if collector.type in TALLIED
+        for worker_id in what.workers
+    ]
+    owner_id = hearing.pool.owner_id
+    tallies = store.tallies(hearing.conn, owner_id=owner_id, wanted=wanted) if wanted else {}
+    found: list[tuple[Collector, Reading]] = []
+    for collector, what in heard:
+        found.extend((collector, reading) for reading in what.readings)
+        for worker_id in what.workers:
+            counted = Counted(
+                hearing.conn,
+                owner_id,
+                collector,
+                worker_id,
+                hearing.now,
+                tallies.get((collector.uuid, worker_id)),
+            )
+            assignment = what.assignment
+            if assignment is not None and assignment.worker_id != worker_id:
+                assignment = None
+            found.append((collector, Reading(worker_id, COUNTED_VALUES[collector.type](counted), assignment)))
+    return found
 
 
-def _golden_set(hearing: Hearing, collector: Collector) -> list[Reading]:
+def _golden_set(hearing: Hearing, collector: Collector) -> Heard:
     """Answers to control tasks (and training tasks mixed in) against their known solutions."""
     event = hearing.event
     if not isinstance(event, Submitted):
-        return []
+        return NOTHING
     rows = [
         _observation(
             hearing,
@@ -219,9 +258,8 @@ def _golden_set(hearing: Hearing, collector: Collector) -> list[Reading]:
         if answer.known_solutions and answer.role in ("GOLDEN", "TRAINING")
     ]
     if not rows:
-        return []
-    store.observe(hearing.conn, rows)
-    return [_reading(hearing, collector, event.worker_id, event.assignment)]
+        return NOTHING
+    return Heard(rows, workers=[event.worker_id], assignment=event.assignment)
 
 
 def _label(output_values: Mapping[str, Any]) -> str:
@@ -236,13 +274,13 @@ def _majority(labels: Sequence[str]) -> str | None:
     return ranked[0][0]
 
 
-def _majority_vote(hearing: Hearing, collector: Collector) -> list[Reading]:
+def _majority_vote(hearing: Hearing, collector: Collector) -> Heard:
     """Answers to real tasks against the task's majority answer, once the task has
     answer_threshold answers: then every answer so far is judged, later ones as they come. A task
     whose answers tie for the most judges no one until the tie breaks."""
     event = hearing.event
     if not isinstance(event, Submitted):
-        return []
+        return NOTHING
     threshold = int(collector.parameters["answer_threshold"])
     real = [answer.task_id for answer in event.answers() if answer.role == "REAL"]
     by_task: dict[str, list[Any]] = defaultdict(list)
@@ -265,57 +303,36 @@ def _majority_vote(hearing: Hearing, collector: Collector) -> list[Reading]:
             _observation(hearing, collector, row.worker_id, row.id, row.position, float(label == majority))
             for row, label in judged
         )
-    store.observe(hearing.conn, rows)
-    workers: list[int] = sorted({row["worker_id"] for row in rows})
-    if not workers:
-        return []
-    owner_id = hearing.pool.owner_id
-    tallies = store.tallies(
-        hearing.conn,
-        owner_id=owner_id,
-        collector=collector.uuid,
-        worker_ids=workers,
-        history=collector.history,
-    )
-    return [
-        Reading(
-            worker_id,
-            _answer_values(
-                Counted(hearing.conn, owner_id, collector, worker_id, hearing.now, tallies[worker_id])
-            ),
-            event.assignment if worker_id == event.worker_id else None,
-        )
-        for worker_id in workers
-    ]
+    workers = sorted({row["worker_id"] for row in rows})
+    return Heard(rows, workers=workers, assignment=event.assignment)
 
 
 def _per_assignment(
     hearing: Hearing, collector: Collector, event: AssignmentEvent, value: float, replace: bool = False
-) -> None:
+) -> Heard:
+    """An observation of the event's whole assignment, which changes its worker's values."""
     row = _observation(hearing, collector, event.worker_id, event.assignment_id, WHOLE_ASSIGNMENT, value)
-    store.observe(hearing.conn, [row], replace=replace)
+    return Heard([row], replace=replace, workers=[event.worker_id], assignment=event.assignment)
 
 
-def _submit_time(hearing: Hearing, collector: Collector) -> list[Reading]:
+def _submit_time(hearing: Hearing, collector: Collector) -> Heard:
     """Submitted suites, and those submitted within fast_submit_threshold_seconds of being issued."""
     event = hearing.event
     if not isinstance(event, Submitted):
-        return []
+        return NOTHING
     assert event.assignment.submitted is not None
     took = (event.assignment.submitted - event.assignment.created).total_seconds()
-    _per_assignment(
+    return _per_assignment(
         hearing, collector, event, float(took < collector.parameters["fast_submit_threshold_seconds"])
     )
-    return [_reading(hearing, collector, event.worker_id, event.assignment)]
 
 
-def _skipped_in_row(hearing: Hearing, collector: Collector) -> list[Reading]:
+def _skipped_in_row(hearing: Hearing, collector: Collector) -> Heard:
     """Suites skipped since the worker last submitted one (expiry neither counts nor breaks a row)."""
     event = hearing.event
     if not isinstance(event, Skipped | Submitted):
-        return []
-    _per_assignment(hearing, collector, event, float(isinstance(event, Skipped)))
-    return [_reading(hearing, collector, event.worker_id, event.assignment)]
+        return NOTHING
+    return _per_assignment(hearing, collector, event, float(isinstance(event, Skipped)))
 
 
 def _reviewed(event: Event) -> bool:
@@ -323,39 +340,36 @@ def _reviewed(event: Event) -> bool:
     return isinstance(event, Rejected) or (isinstance(event, Accepted) and event.by != "SUBMIT")
 
 
-def _acceptance_rate(hearing: Hearing, collector: Collector) -> list[Reading]:
+def _acceptance_rate(hearing: Hearing, collector: Collector) -> Heard:
     """Review verdicts on the worker's assignments; accepting a rejected one changes its verdict."""
     event = hearing.event
     if not _reviewed(event):
-        return []
+        return NOTHING
     assert isinstance(event, AssignmentEvent)
-    _per_assignment(hearing, collector, event, float(isinstance(event, Accepted)), replace=True)
-    return [_reading(hearing, collector, event.worker_id, event.assignment)]
+    return _per_assignment(hearing, collector, event, float(isinstance(event, Accepted)), replace=True)
 
 
-def _income(hearing: Hearing, collector: Collector) -> list[Reading]:
+def _income(hearing: Hearing, collector: Collector) -> Heard:
     """Rewards of the suites the worker submitted in the last 24 hours."""
     event = hearing.event
     if not isinstance(event, Submitted):
-        return []
-    _per_assignment(hearing, collector, event, event.assignment.reward)
-    return [_reading(hearing, collector, event.worker_id, event.assignment)]
+        return NOTHING
+    return _per_assignment(hearing, collector, event, event.assignment.reward)
 
 
-def _answer_count(hearing: Hearing, collector: Collector) -> list[Reading]:
+def _answer_count(hearing: Hearing, collector: Collector) -> Heard:
     """Suites the worker submitted (assignments_accepted_count, as Toloka names it)."""
     event = hearing.event
     if not isinstance(event, Submitted):
-        return []
-    _per_assignment(hearing, collector, event, 1.0)
-    return [_reading(hearing, collector, event.worker_id, event.assignment)]
+        return NOTHING
+    return _per_assignment(hearing, collector, event, 1.0)
 
 
-def _assignments_assessment(hearing: Hearing, collector: Collector) -> list[Reading]:
+def _assignments_assessment(hearing: Hearing, collector: Collector) -> Heard:
     """A verdict on a task suite's assignment, with the suite's counts by status."""
     event = hearing.event
     if not _reviewed(event):
-        return []
+        return NOTHING
     assert isinstance(event, Accepted | Rejected)
     if isinstance(event, Rejected):
         verdict = "REJECT"
@@ -370,25 +384,25 @@ def _assignments_assessment(hearing: Hearing, collector: Collector) -> list[Read
         "rejected_assignments_count": counts.get("REJECTED", 0),
         "assessment_event": verdict,
     }
-    return [Reading(event.worker_id, values, event.assignment)]
+    return Heard(readings=[Reading(event.worker_id, values, event.assignment)])
 
 
-def _users_assessment(hearing: Hearing, collector: Collector) -> list[Reading]:
+def _users_assessment(hearing: Hearing, collector: Collector) -> Heard:
     """A worker who worked in the pool lost access to it."""
     event = hearing.event
     if not isinstance(event, AccessLost):
-        return []
+        return NOTHING
     values: dict[str, Any] = {"pool_access_revoked_reason": event.reason}
     if event.skill_id is not None:
         values["skill_id"] = str(event.skill_id)
-    return [Reading(event.worker_id, values)]
+    return Heard(readings=[Reading(event.worker_id, values)])
 
 
-def _training(hearing: Hearing, collector: Collector) -> list[Reading]:
+def _training(hearing: Hearing, collector: Collector) -> Heard:
     """The worker's progress through their current attempt at a training."""
     event = hearing.event
     if not isinstance(event, Submitted) or not hearing.pool.is_training:
-        return []
+        return NOTHING
     answered = assignment_store.answered(
         hearing.conn, pool_id=event.pool_id, worker_id=event.worker_id, attempt=event.assignment.attempt
     )
@@ -404,10 +418,10 @@ def _training(hearing: Hearing, collector: Collector) -> list[Reading]:
         **_rates(credit, total),
         "next_assignment_available": len(answered) < hearing.pool.settings.suites_required_to_pass,
     }
-    return [Reading(event.worker_id, values, event.assignment)]
+    return Heard(readings=[Reading(event.worker_id, values, event.assignment)])
 
 
-READERS: Mapping[str, Callable[[Hearing, Collector], list[Reading]]] = {
+READERS: Mapping[str, Callable[[Hearing, Collector], Heard]] = {
     "GOLDEN_SET": _golden_set,
     "MAJORITY_VOTE": _majority_vote,
     "ASSIGNMENT_SUBMIT_TIME": _submit_time,
@@ -427,6 +441,6 @@ def may_feed(event: Event) -> bool:
     return not isinstance(event, Accepted) or _reviewed(event)
 
 
-def read(hearing: Hearing, collector: Collector) -> list[Reading]:
+def hear(hearing: Hearing, collector: Collector) -> Heard:
     reader = READERS.get(collector.type)
-    return [] if reader is None else reader(hearing, collector)
+    return NOTHING if reader is None else reader(hearing, collector)

@@ -8,7 +8,7 @@ quality event (GET /api/v1/pools/{id}/quality-events), once per rule, worker and
 
 from sqlalchemy import Connection
 
-from kvorum.services.assignments.events import AccessLost, AssignmentEvent, Subscribers
+from kvorum.services.assignments.events import AccessLost, AssignmentEvent, Submitted, Subscribers
 from kvorum.services.pools.model import Pool
 from kvorum.services.quality import actions, collectors
 from kvorum.services.quality.collectors import Hearing, Reading
@@ -28,18 +28,25 @@ def hear(conn: Connection, event: AssignmentEvent | AccessLost, events: Subscrib
     """Count the event in every collector it feeds, and apply the rules whose conditions now hold."""
     if not collectors.may_feed(event):
         return
-    row = pool_store.get_for_workers(conn, pool_id=event.pool_id)
-    assert row is not None
-    pool = Pool.from_row(row)
+    pool = event.pool if isinstance(event, Submitted) and event.pool is not None else _pool(conn, event)
     found = collectors_of(pool)
     if not found:
         return
     hearing = Hearing(conn, events, pool, event, event.at)
-    for collector in found:
-        for reading in collectors.read(hearing, collector):
-            for rule in collector.rules:
-                if rule.fires(reading.values):
-                    _act(hearing, collector, rule, reading)
+    heard = [(collector, collectors.hear(hearing, collector)) for collector in found]
+    for replace in (False, True):
+        rows = [row for _, what in heard if what.replace is replace for row in what.observations]
+        store.observe(conn, rows, replace=replace)
+    for collector, reading in collectors.readings(hearing, heard):
+        for rule in collector.rules:
+            if rule.fires(reading.values):
+                _act(hearing, collector, rule, reading)
+
+
+def _pool(conn: Connection, event: AssignmentEvent | AccessLost) -> Pool:
+    row = pool_store.get_for_workers(conn, pool_id=event.pool_id)
+    assert row is not None
+    return Pool.from_row(row)
 
 
 def _act(hearing: Hearing, collector: Collector, rule: Rule, reading: Reading) -> None:
