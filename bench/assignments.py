@@ -17,11 +17,13 @@ loop (a worker submits at once, so the server is saturated and latency is what t
 it); then SQLite with one and two processes where each worker spends `--think` seconds on a suite, as
 people do, to show latency below saturation.
 
-Then the cost of quality control, per backend (SQLite with one process, PostgreSQL with two,
-closed loop): the same pool with no rules and with RULES (five pool-level configs: control tasks,
-majority vote, fast submits, skips in a row, acceptance rate), alternated `--rounds` times
-(A B A B) so that the host's drift does not favour one side; medians are compared.
-`--rules-only` runs this comparison alone (`--seconds 8 --no-postgres`: about two minutes).
+Then the cost of quality control, per backend (SQLite with one process, PostgreSQL with two),
+as a closed loop (throughput) and with `--think` (submit latency below saturation, where a p99 is
+the server's own time rather than the queue's): the same pool with no rules and with RULES (five
+pool-level configs: control tasks, majority vote, fast submits, skips in a row, acceptance rate),
+alternated `--rounds` times (A B A B) so that the host's drift does not favour one side; medians
+are compared.
+`--rules-only` runs this comparison alone (`--seconds 8 --no-postgres`: about four minutes).
 """
 
 import argparse
@@ -405,15 +407,19 @@ def run(
     )
 
 
-def compare(databases: Databases, backend: str, args: argparse.Namespace, processes: int) -> None:
+def compare(
+    databases: Databases, backend: str, args: argparse.Namespace, processes: int, think: float = 0
+) -> None:
     """The pool without rules and with RULES, alternated; the medians side by side."""
     found: dict[bool, list[Measured]] = {False: [], True: []}
+    loop = f"think {think:.1f} s" if think else "closed loop"
     for round_ in range(args.rounds):
         for rules in (False, True):
-            got = measure(databases, backend, args, processes, rules=rules, base_seconds=0)
+            got = measure(databases, backend, args, processes, think, rules=rules, base_seconds=0)
             found[rules].append(got)
             print(
-                f"  {backend} round {round_ + 1} {'5 rules ' if rules else 'no rules'}: {got.rate:6.1f}/s, "
+                f"  {backend} {loop} round {round_ + 1} {'5 rules ' if rules else 'no rules'}: "
+                f"{got.rate:6.1f}/s, "
                 f"submit p50 {got.submit_p50:.0f} ms p99 {got.submit_p99:.0f} ms; "
                 f"observations {_listed(got.observations)}; "
                 f"rule actions {got.actions}, over-issued {got.over}",
@@ -421,7 +427,7 @@ def compare(databases: Databases, backend: str, args: argparse.Namespace, proces
             )
     plain, ruled = (_medians(found[rules]) for rules in (False, True))
     print(
-        f"{backend:10} x{processes} process(es), closed loop, median of {args.rounds}: "
+        f"{backend:10} x{processes} process(es), {loop}, median of {args.rounds}: "
         f"{_side('no rules', plain)} | {_side('5 rules', ruled)} | "
         f"throughput x{ruled['rate'] / plain['rate']:.2f}, "
         f"submit p99 {ruled['submit_p99'] - plain['submit_p99']:+.0f} ms",
@@ -479,9 +485,10 @@ def main() -> None:
                 run(databases, "sqlite", args, processes, think)
             if pg is not None:
                 run(databases, "postgresql", args, 2)
-        compare(databases, "sqlite", args, 1)
-        if pg is not None:
-            compare(databases, "postgresql", args, 2)
+        for think in (0.0, args.think):
+            compare(databases, "sqlite", args, 1, think)
+            if pg is not None:
+                compare(databases, "postgresql", args, 2, think)
 
 
 if __name__ == "__main__":
