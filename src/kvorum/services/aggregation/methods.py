@@ -55,20 +55,28 @@ def check(answers: Answers, priors: Priors, accuracy: FloatArray | None, k: IntA
         raise invalid("possible_labels: one value per task index is required", "possible_labels")
 
 
+def answer_order(answers: Answers) -> IntArray | None:
+    """The permutation that sorts rows by (task, worker, label), or None when they are sorted already."""
+    workers, labels = max(answers.n_workers, 1), max(answers.n_labels, 1)
+    if answers.n_tasks * workers * labels >= 2**62:
+        return np.lexsort((answers.label, answers.worker, answers.task))
+    key = (answers.task * workers + answers.worker) * labels + answers.label
+    return None if bool(np.all(key[1:] >= key[:-1])) else np.argsort(key, kind="stable")
+
+
 def canonical(answers: Answers, priors: Priors) -> tuple[Answers, Priors]:
-    answer_order = np.lexsort((answers.label, answers.worker, answers.task))
-    prior_order = np.lexsort((priors.weight, priors.label, priors.task))
-    return (
-        Answers(
-            answers.task[answer_order],
-            answers.worker[answer_order],
-            answers.label[answer_order],
+    order = answer_order(answers)
+    if order is not None:
+        answers = Answers(
+            answers.task[order],
+            answers.worker[order],
+            answers.label[order],
             answers.n_tasks,
             answers.n_workers,
             answers.n_labels,
-        ),
-        Priors(priors.task[prior_order], priors.label[prior_order], priors.weight[prior_order]),
-    )
+        )
+    prior_order = np.lexsort((priors.weight, priors.label, priors.task))
+    return answers, Priors(priors.task[prior_order], priors.label[prior_order], priors.weight[prior_order])
 
 
 def aggregate(
