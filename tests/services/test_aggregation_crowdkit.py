@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from kvorum.services.aggregation import Answers, Labels, aggregate, extension
+from kvorum.services.aggregation import Answers, Golden, Labels, aggregate, extension
 from kvorum.services.aggregation.choice import TIE_RTOL
 from kvorum.services.errors import ValidationFailed
 
@@ -96,6 +96,18 @@ def test_dawid_skene_equals_crowdkit_on_real_shaped_answers() -> None:
     assert (ours.label == labels.loc[np.arange(REAL.n_tasks)].to_numpy(np.int64)).all()
     probas = model.probas_.loc[np.arange(REAL.n_tasks), np.arange(REAL.n_labels)].to_numpy()
     np.testing.assert_allclose(ours.confidence, probas[np.arange(REAL.n_tasks), ours.label], atol=1e-10)
+
+
+def test_dawid_skene_with_known_labels_equals_crowdkit_true_labels() -> None:
+    rng = np.random.default_rng(11)
+    control = rng.choice(REAL.n_tasks, 300, replace=False)
+    known = rng.integers(0, REAL.n_labels, len(control))
+    model = crowdkit.DawidSkene(n_iter=100, tol=1e-5)
+    labels = model.fit_predict(frame(REAL), pd.Series(known, index=control))
+    ours = aggregate("DAWID_SKENE", REAL, golden=Golden(control, known))
+    assert (ours.label[control] == known).all()
+    assert_matches(ours, REAL, model.probas_, labels)
+    assert not np.array_equal(ours.confidence, dawid_skene(REAL).confidence)
 
 
 def answers_of(rows: list[tuple[int, int, int]], n_tasks: int, n_workers: int, n_labels: int) -> Answers:

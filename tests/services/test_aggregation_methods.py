@@ -7,7 +7,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kvorum.services.aggregation import Answers, Labels, Priors, aggregate, canonical_label, index_answers
+from kvorum.services.aggregation import (
+    Answers,
+    Golden,
+    Labels,
+    Priors,
+    aggregate,
+    canonical_label,
+    index_answers,
+)
 from kvorum.services.errors import ValidationFailed
 
 WDO = "WEIGHTED_DYNAMIC_OVERLAP"
@@ -113,6 +121,13 @@ def test_dawid_skene_prior_only_task_takes_its_baseline() -> None:
     assert result["p"] == ("c", pytest.approx(0.99))
 
 
+def test_dawid_skene_control_task_with_two_correct_labels_splits_its_posterior() -> None:
+    answers = Answers(np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1]), np.array([0, 1, 1, 1]), 2, 2, 2)
+    result = aggregate("DAWID_SKENE", answers, golden=Golden(np.array([0, 0]), np.array([1, 0])))
+    assert result.label.tolist() == [0, 1]
+    assert result.confidence[0] == pytest.approx(0.5)
+
+
 def test_unknown_method_names_the_type() -> None:
     with pytest.raises(ValidationFailed) as raised:
         aggregate("NO_SUCH", index_answers([]).answers)
@@ -120,7 +135,7 @@ def test_unknown_method_names_the_type() -> None:
 
 
 @pytest.mark.parametrize(
-    ("answers", "priors", "field"),
+    ("answers", "extra", "field"),
     [
         (Answers(np.array([0]), np.array([0]), np.array([3]), 1, 1, 3), None, "answers"),
         (Answers(np.array([0, 1]), np.array([0]), np.array([0]), 2, 1, 1), None, "answers"),
@@ -129,11 +144,19 @@ def test_unknown_method_names_the_type() -> None:
             Priors(np.array([0]), np.array([0]), np.array([1.5])),
             "priors",
         ),
+        (
+            Answers(np.array([0]), np.array([0]), np.array([0]), 1, 1, 1),
+            Golden(np.array([1]), np.array([0])),
+            "golden",
+        ),
     ],
 )
-def test_bad_arrays_are_a_domain_error(answers: Answers, priors: Priors | None, field: str) -> None:
+def test_bad_arrays_are_a_domain_error(answers: Answers, extra: Priors | Golden | None, field: str) -> None:
     with pytest.raises(ValidationFailed) as raised:
-        aggregate("MAJORITY_VOTE", answers, priors=priors)
+        if isinstance(extra, Golden):
+            aggregate("DAWID_SKENE", answers, golden=extra)
+        else:
+            aggregate("MAJORITY_VOTE", answers, priors=extra)
     assert field in raised.value.payload
 
 

@@ -8,13 +8,25 @@ labels and probabilities match crowd-kit's. It runs on the labels and workers th
 Baseline solutions, which crowd-kit has no notion of, add `w * ln(99 (K - 1))` (the evidence of
 a 0.99-accurate answer) to their label's log-likelihood in every E-step; a task with baseline
 solutions but no answers gets the WEIGHTED_DYNAMIC_OVERLAP posterior of those alone.
+
+Known labels of control tasks (`Golden`) act as crowd-kit's `true_labels`: after the
+initialisation and after every E-step, such a task's posterior is set to its known label (split
+evenly when a control task has several correct labels), so its answers teach the error matrices.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
-from kvorum.services.aggregation.answers import Answers, BoolArray, FloatArray, IntArray, Labels, Priors
+from kvorum.services.aggregation.answers import (
+    Answers,
+    BoolArray,
+    FloatArray,
+    Golden,
+    IntArray,
+    Labels,
+    Priors,
+)
 from kvorum.services.aggregation.choice import best_of_rows
 from kvorum.services.aggregation.voting import PRIOR_ACCURACY, evidence, unlabelled, weighted_majority
 
@@ -102,13 +114,23 @@ def lower_bound(
     return (expectation + entropy) / float(per_task.sum())
 
 
-def dawid_skene(answers: Answers, priors: Priors) -> Labels:
+def known_rows(golden: Golden, task_of: IntArray, labels: IntArray) -> tuple[IntArray, FloatArray]:
+    """-> (the compact tasks with known labels, their fixed posteriors)."""
+    answered = task_of[golden.task] >= 0
+    rows, row_of = np.unique(task_of[golden.task[answered]], return_inverse=True)
+    fixed = np.zeros((len(rows), len(labels)))
+    np.add.at(fixed, (row_of, np.searchsorted(labels, golden.label[answered])), 1.0)
+    return rows.astype(np.int64), np.asarray(fixed / fixed.sum(axis=1, keepdims=True), np.float64)
+
+
+def dawid_skene(answers: Answers, priors: Priors, golden: Golden) -> Labels:
     result = unlabelled(answers.n_tasks)
     if not len(answers.task):
         return result
-    data, tasks, labels = compact(answers, priors.label)
+    data, tasks, labels = compact(answers, np.concatenate([priors.label, golden.label]))
     task_of = np.full(answers.n_tasks, -1, np.int64)
     task_of[tasks] = np.arange(data.n_tasks)
+    known, fixed = known_rows(golden, task_of, labels)
     k_evidence = evidence(np.full(1, PRIOR_ACCURACY), np.full(1, float(max(data.n_labels, 2))))[0]
     prior_label = np.searchsorted(labels, priors.label)
     answered = task_of[priors.task] >= 0
@@ -124,12 +146,14 @@ def dawid_skene(answers: Answers, priors: Priors) -> Labels:
     counts = counts.reshape(data.n_tasks, data.n_labels)
     per_task = counts.sum(axis=1)
     probas = counts / per_task[:, None]
+    probas[known] = fixed
     observed = np.bincount(data.worker_label, minlength=data.n_workers * data.n_labels) > 0
     class_priors = probas.mean(axis=0)
     errors, _ = m_step(data, probas, observed)
     loss = -np.inf
     for _ in range(N_ITER):
         probas = e_step(data, class_priors, errors, prior_evidence)
+        probas[known] = fixed
         class_priors = probas.mean(axis=0)
         errors, sums = m_step(data, probas, observed)
         new_loss = lower_bound(probas, class_priors, errors, sums, per_task)
