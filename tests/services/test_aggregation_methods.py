@@ -14,6 +14,7 @@ from kvorum.services.aggregation import (
     Priors,
     aggregate,
     canonical_label,
+    dawid_skene,
     index_answers,
     label_of,
     spec_label_count,
@@ -143,6 +144,16 @@ def test_dawid_skene_control_task_with_two_correct_labels_splits_its_posterior()
     result = aggregate("DAWID_SKENE", answers, golden=Golden(np.array([0, 0]), np.array([1, 0])))
     assert result.label.tolist() == [0, 1]
     assert result.confidence[0] == pytest.approx(0.5)
+
+
+def test_dawid_skene_refuses_a_label_space_too_large(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dawid_skene, "MAX_CELLS", 11)
+    small = Answers(np.arange(3), np.zeros(3, np.int64), np.arange(3), 3, 1, 3)
+    assert aggregate("DAWID_SKENE", small).label.tolist() == [0, 1, 2]
+    answers = Answers(np.arange(4), np.zeros(4, np.int64), np.arange(4), 4, 1, 4)
+    with pytest.raises(ValidationFailed) as raised:
+        aggregate("DAWID_SKENE", answers)
+    assert "fields" in raised.value.payload
 
 
 def test_unknown_method_names_the_type() -> None:

@@ -20,7 +20,6 @@ import numpy as np
 
 from kvorum.services.aggregation.answers import (
     Answers,
-    BoolArray,
     FloatArray,
     Golden,
     IntArray,
@@ -29,19 +28,29 @@ from kvorum.services.aggregation.answers import (
 )
 from kvorum.services.aggregation.choice import best_of_rows
 from kvorum.services.aggregation.voting import PRIOR_ACCURACY, evidence, unlabelled, weighted_majority
+from kvorum.services.errors import ValidationFailed
 
 EPS = 1e-10
 N_ITER = 100
 TOL = 1e-5
 
 
+MAX_CELLS = 50_000_000
+"""The largest matrix (tasks x labels, or observed (worker, label) pairs x labels) it builds: 400 MB."""
+
+
 @dataclass(frozen=True)
 class Compact:
-    """The answers re-indexed on the tasks, workers and labels that occur."""
+    """The answers re-indexed on the tasks, labels and (worker, observed label) pairs that occur.
+
+    An error-matrix row exists only for a pair that occurs, as in crowd-kit: cells no answer
+    reaches take no part in normalising.
+    """
 
     task: IntArray
-    worker_label: IntArray  # worker * n_labels + label: the row of the stacked error matrices
     label: IntArray
+    cell: IntArray  # each answer's (worker, observed label) row
+    cell_worker: IntArray  # each row's worker
     n_tasks: int
     n_workers: int
     n_labels: int
@@ -60,26 +69,30 @@ def compact(answers: Answers, extra_labels: IntArray) -> tuple[Compact, IntArray
     workers, worker_c = occurring(answers.worker, answers.n_workers)
     labels, label_c = occurring(np.concatenate([answers.label, extra_labels]), answers.n_labels)
     label_c = label_c[: len(answers.label)]
-    return (
-        Compact(task_c, worker_c * len(labels) + label_c, label_c, len(tasks), len(workers), len(labels)),
-        tasks,
-        labels,
+    cells, cell = np.unique(worker_c * len(labels) + label_c, return_inverse=True)
+    if max(len(tasks), len(cells)) * len(labels) > MAX_CELLS:
+        message = (
+            f"DAWID_SKENE over {len(labels)} distinct labels is too large; request fields with fewer values"
+        )
+        raise ValidationFailed(message, {"fields": {"code": "INVALID_VALUE", "message": message}})
+    data = Compact(
+        task_c, label_c, cell.astype(np.int64), cells // len(labels), len(tasks), len(workers), len(labels)
     )
+    return data, tasks, labels
 
 
-def m_step(data: Compact, probas: FloatArray, observed: BoolArray) -> tuple[FloatArray, FloatArray]:
-    """-> (error matrices, the sums they normalise); row worker * K + observed label, column true label.
-
-    An error matrix's cells that no answer of the worker reaches stay 0, as crowd-kit leaves them out.
-    """
-    rows = data.n_workers * data.n_labels
+def m_step(data: Compact, probas: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """-> (error matrices, the sums they normalise): row (worker, observed label), column true label."""
+    rows = len(data.cell_worker)
     by_label = np.ascontiguousarray(probas.T)
     sums = np.empty((rows, data.n_labels))
     for c in range(data.n_labels):
-        sums[:, c] = np.bincount(data.worker_label, weights=by_label[c][data.task], minlength=rows)
-    errors = np.where(observed[:, None], np.maximum(sums, EPS), 0.0)
-    per_worker = errors.reshape(data.n_workers, data.n_labels, data.n_labels).sum(axis=1)
-    return np.asarray(errors / np.repeat(per_worker, data.n_labels, axis=0), np.float64), sums
+        sums[:, c] = np.bincount(data.cell, weights=by_label[c][data.task], minlength=rows)
+    errors = np.maximum(sums, EPS)
+    per_worker = np.empty((data.n_workers, data.n_labels))
+    for c in range(data.n_labels):
+        per_worker[:, c] = np.bincount(data.cell_worker, weights=errors[:, c], minlength=data.n_workers)
+    return np.asarray(errors / per_worker[data.cell_worker], np.float64), sums
 
 
 def normalise_log2(log_likelihood: FloatArray) -> FloatArray:
@@ -88,12 +101,11 @@ def normalise_log2(log_likelihood: FloatArray) -> FloatArray:
 
 
 def e_step(data: Compact, priors: FloatArray, errors: FloatArray, prior_evidence: FloatArray) -> FloatArray:
-    with np.errstate(divide="ignore"):
-        log2_errors = np.ascontiguousarray(np.log2(errors).T)
+    log2_errors = np.ascontiguousarray(np.log2(errors).T)
     log_likelihood = np.empty((data.n_tasks, data.n_labels))
     for c in range(data.n_labels):
         log_likelihood[:, c] = np.bincount(
-            data.task, weights=log2_errors[c][data.worker_label], minlength=data.n_tasks
+            data.task, weights=log2_errors[c][data.cell], minlength=data.n_tasks
         )
     return normalise_log2(log_likelihood + np.log2(np.maximum(priors, EPS)) + prior_evidence)
 
@@ -106,9 +118,8 @@ def lower_bound(
     Its sum over answers of probas * (log errors + log priors) is taken over the error cells and the
     tasks instead: `sums` holds the probas summed per error cell, `per_task` the answers per task.
     """
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cells = np.where(sums > 0, sums * np.log(errors), 0.0)
-    expectation = float(cells.sum()) + float(np.log(np.maximum(priors, EPS)) @ (per_task @ probas))
+    expectation = float(np.sum(sums * np.log(errors)))
+    expectation += float(np.log(np.maximum(priors, EPS)) @ (per_task @ probas))
     np.maximum(probas, EPS, out=probas)
     entropy = -float(np.sum(np.log(probas) * probas))
     return (expectation + entropy) / float(per_task.sum())
@@ -147,15 +158,14 @@ def dawid_skene(answers: Answers, priors: Priors, golden: Golden) -> Labels:
     per_task = counts.sum(axis=1)
     probas = counts / per_task[:, None]
     probas[known] = fixed
-    observed = np.bincount(data.worker_label, minlength=data.n_workers * data.n_labels) > 0
     class_priors = probas.mean(axis=0)
-    errors, _ = m_step(data, probas, observed)
+    errors, _ = m_step(data, probas)
     loss = -np.inf
     for _ in range(N_ITER):
         probas = e_step(data, class_priors, errors, prior_evidence)
         probas[known] = fixed
         class_priors = probas.mean(axis=0)
-        errors, sums = m_step(data, probas, observed)
+        errors, sums = m_step(data, probas)
         new_loss = lower_bound(probas, class_priors, errors, sums, per_task)
         if new_loss - loss < TOL:
             break
