@@ -230,3 +230,67 @@ def test_results_do_not_depend_on_row_order(
             aggregate(method, answers, worker_accuracy=accuracy),
             aggregate(method, shuffled(answers, order), worker_accuracy=accuracy),
         )
+
+
+def posterior_by_hand(
+    labels: list[int], accuracies: list[float], priors: list[tuple[int, float]], k_spec: int
+) -> tuple[int, float]:
+    """The WEIGHTED_DYNAMIC_OVERLAP formula of docs/api.md for one task, written out plainly."""
+    seen = sorted(set(labels) | {label for label, _ in priors})
+    k = max(2, len(seen), k_spec)
+
+    def e(q: float) -> float:
+        q = min(max(0.5 if math.isnan(q) else q, 0.01), 0.99)
+        return math.log(q * (k - 1) / (1 - q))
+
+    score = dict.fromkeys(seen, 0.0)
+    for label, q in zip(labels, accuracies, strict=True):
+        score[label] += e(q)
+    for label, weight in priors:
+        score[label] += weight * e(0.99)
+    total = sum(math.exp(s) for s in score.values()) + (k - len(seen))
+    confidence = {label: math.exp(s) / total for label, s in score.items()}
+    best = max(confidence.values())
+    winner = min(label for label, c in confidence.items() if c >= best * (1 - 1e-9))
+    return winner, confidence[winner]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 7), st.integers(0, 5), st.integers(0, 3)), max_size=40),
+    st.lists(st.tuples(st.integers(0, 7), st.integers(0, 3), st.sampled_from([0.0, 0.3, 1.0])), max_size=6),
+    st.lists(st.sampled_from([0.0, 0.3, 0.55, 0.8, 1.0, float("nan")]), min_size=6, max_size=6),
+    st.sampled_from([0, 3, 5]),
+)
+def test_wdo_equals_the_formula_task_by_task(
+    rows: list[tuple[int, int, int]],
+    prior_rows: list[tuple[int, int, float]],
+    skills: list[float],
+    k_spec: int,
+) -> None:
+    answers = Answers(
+        np.array([r[0] for r in rows], np.int64),
+        np.array([r[1] for r in rows], np.int64),
+        np.array([r[2] for r in rows], np.int64),
+        8,
+        6,
+        4,
+    )
+    priors = Priors(
+        np.array([p[0] for p in prior_rows], np.int64),
+        np.array([p[1] for p in prior_rows], np.int64),
+        np.array([p[2] for p in prior_rows], np.float64),
+    )
+    result = aggregate(
+        WDO, answers, priors=priors, worker_accuracy=np.array(skills), possible_labels=np.full(8, k_spec)
+    )
+    for task in range(8):
+        labels = [label for t, _, label in rows if t == task]
+        accuracies = [skills[worker] for t, worker, _ in rows if t == task]
+        task_priors = [(label, weight) for t, label, weight in prior_rows if t == task]
+        if not labels and not task_priors:
+            assert result.label[task] == -1
+            continue
+        label, confidence = posterior_by_hand(labels, accuracies, task_priors, k_spec)
+        assert result.label[task] == label
+        assert result.confidence[task] == pytest.approx(confidence, rel=1e-9)
