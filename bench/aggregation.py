@@ -1,11 +1,13 @@
 """Native DAWID_SKENE against crowd-kit's DawidSkene.fit_predict, in memory, in the same run.
 
-    python -m bench.aggregation [--tasks 100000] [--overlap 5] [--labels 4] [--workers 2000] [--seed 1]
+    python -m bench.aggregation [--tasks 100000] [--overlap 5] [--labels 4] [--workers 2000]
+                                [--seed 1] [--accuracy 0.3 0.95]
 
 Seeded answers: `--tasks` tasks each answered by `--overlap` workers (of `--workers`, accuracy
-0.3-0.95, the wrong answers uniform). Prints both times, their ratio, the peak RSS after each
-(resource.getrusage: the process's high-water mark, so the native run goes first), the number of
-EM iterations crowd-kit ran, whether every label agrees and the largest probability difference.
+uniform in `--accuracy`, the wrong answers uniform). Prints both times, their ratio, the peak
+RSS after each (resource.getrusage: the process's high-water mark, so the native run goes
+first), the number of EM iterations crowd-kit ran, whether every label agrees and the largest
+probability difference.
 """
 
 import argparse
@@ -21,13 +23,15 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def answers(tasks: int, overlap: int, labels: int, workers: int, seed: int) -> Answers:
+def answers(
+    tasks: int, overlap: int, labels: int, workers: int, seed: int, accuracy: tuple[float, float]
+) -> Answers:
     rng = np.random.default_rng(seed)
     truth = rng.integers(0, labels, tasks)
-    accuracy = rng.uniform(0.3, 0.95, workers)
+    skill = rng.uniform(*accuracy, workers)
     task = np.repeat(np.arange(tasks), overlap)
     worker = rng.integers(0, workers, tasks * overlap)
-    right = rng.random(len(task)) < accuracy[worker]
+    right = rng.random(len(task)) < skill[worker]
     label = np.where(right, truth[task], rng.integers(0, labels, len(task)))
     return Answers(task, worker, label, tasks, workers, labels)
 
@@ -41,8 +45,9 @@ def main() -> None:
     parser.add_argument("--labels", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--accuracy", type=float, nargs=2, default=(0.3, 0.95), metavar=("LOW", "HIGH"))
     args = parser.parse_args()
-    data = answers(args.tasks, args.overlap, args.labels, args.workers, args.seed)
+    data = answers(args.tasks, args.overlap, args.labels, args.workers, args.seed, tuple(args.accuracy))
     print(f"{len(data.task):,} answers: {args.tasks:,} tasks x {args.overlap}, {args.labels} labels")
     base_rss = peak_rss_mb()
 
