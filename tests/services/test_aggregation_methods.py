@@ -139,6 +139,14 @@ def test_dawid_skene_prior_only_task_takes_its_baseline() -> None:
     assert result["p"] == ("c", pytest.approx(0.99))
 
 
+def test_dawid_skene_baseline_solution_breaks_a_split() -> None:
+    rows = [("t", "w1", "a"), ("t", "w2", "b"), ("u", "w1", "a"), ("u", "w2", "a")]
+    assert run("DAWID_SKENE", rows)["t"][0] == "a"
+    with_prior = run("DAWID_SKENE", rows, [("t", "b", 1.0)])["t"]
+    assert with_prior[0] == "b"
+    assert with_prior[1] > 0.9
+
+
 def test_dawid_skene_control_task_with_two_correct_labels_splits_its_posterior() -> None:
     answers = Answers(np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1]), np.array([0, 1, 1, 1]), 2, 2, 2)
     result = aggregate("DAWID_SKENE", answers, golden=Golden(np.array([0, 0]), np.array([1, 0])))

@@ -33,8 +33,6 @@ from kvorum.services.errors import ValidationFailed
 EPS = 1e-10
 N_ITER = 100
 TOL = 1e-5
-
-
 MAX_CELLS = 50_000_000
 """The largest matrix (tasks x labels, or observed (worker, label) pairs x labels) it builds: 400 MB."""
 
@@ -143,6 +141,37 @@ def known_columns(golden: Golden, task_of: IntArray, labels: IntArray) -> tuple[
     return columns.astype(np.int64), np.asarray(fixed / fixed.sum(axis=0), np.float64)
 
 
+def prior_log2_evidence(
+    priors: Priors, task_of: IntArray, labels: IntArray, n_tasks: int
+) -> FloatArray | None:
+    """Label-major log2 evidence of the baseline solutions of answered tasks; None if there is none."""
+    answered = task_of[priors.task] >= 0
+    if not answered.any():
+        return None
+    per_weight = evidence(np.full(1, PRIOR_ACCURACY), np.full(1, float(max(len(labels), 2))))[0] / np.log(2)
+    added = np.zeros((len(labels), n_tasks))
+    where = (np.searchsorted(labels, priors.label[answered]), task_of[priors.task[answered]])
+    np.add.at(added, where, priors.weight[answered] * per_weight)
+    return added
+
+
+def from_priors_alone(answers: Answers, priors: Priors, task_of: IntArray, result: Labels) -> None:
+    """Tasks with baseline solutions and no answers take the WEIGHTED_DYNAMIC_OVERLAP posterior of those."""
+    alone = task_of[priors.task] < 0
+    if not alone.any():
+        return
+    empty = np.zeros(0, np.int64)
+    by_priors = weighted_majority(
+        Answers(empty, empty, empty, answers.n_tasks, 0, answers.n_labels),
+        Priors(priors.task[alone], priors.label[alone], priors.weight[alone]),
+        None,
+        None,
+    )
+    taken = by_priors.label >= 0
+    result.label[taken] = by_priors.label[taken]
+    result.confidence[taken] = by_priors.confidence[taken]
+
+
 def dawid_skene(answers: Answers, priors: Priors, golden: Golden) -> Labels:
     result = unlabelled(answers.n_tasks)
     if not len(answers.task):
@@ -151,17 +180,7 @@ def dawid_skene(answers: Answers, priors: Priors, golden: Golden) -> Labels:
     task_of = np.full(answers.n_tasks, -1, np.int64)
     task_of[tasks] = np.arange(data.n_tasks)
     known, fixed = known_columns(golden, task_of, labels)
-    k_evidence = evidence(np.full(1, PRIOR_ACCURACY), np.full(1, float(max(data.n_labels, 2))))[0]
-    prior_label = np.searchsorted(labels, priors.label)
-    answered = task_of[priors.task] >= 0
-    prior_evidence = None
-    if answered.any():
-        prior_evidence = np.zeros((data.n_labels, data.n_tasks))
-        np.add.at(
-            prior_evidence,
-            (prior_label[answered], task_of[priors.task[answered]]),
-            priors.weight[answered] * k_evidence / np.log(2),
-        )
+    prior_evidence = prior_log2_evidence(priors, task_of, labels, data.n_tasks)
 
     cells = data.n_tasks * data.n_labels
     counts = np.bincount(data.label * data.n_tasks + data.task, minlength=cells).astype(np.float64)
@@ -186,16 +205,5 @@ def dawid_skene(answers: Answers, priors: Priors, golden: Golden) -> Labels:
     chosen = best_of_rows(probas)
     result.label[tasks] = labels[chosen]
     result.confidence[tasks] = probas[np.arange(data.n_tasks), chosen]
-    alone = ~answered
-    if alone.any():
-        empty = np.zeros(0, np.int64)
-        by_priors = weighted_majority(
-            Answers(empty, empty, empty, answers.n_tasks, 0, answers.n_labels),
-            Priors(priors.task[alone], priors.label[alone], priors.weight[alone]),
-            None,
-            None,
-        )
-        taken = by_priors.label >= 0
-        result.label[taken] = by_priors.label[taken]
-        result.confidence[taken] = by_priors.confidence[taken]
+    from_priors_alone(answers, priors, task_of, result)
     return result
