@@ -13,11 +13,14 @@ from typing import Any
 from markupsafe import Markup
 
 from kvorum.web.taskview.autoform import render_form
+from kvorum.web.taskview.builder import parse_config, render_task
 from kvorum.web.taskview.classic import has_script, render_markup, script_notice
 from kvorum.web.taskview.form import TaskForm, new_forms
-from kvorum.web.taskview.html import element, join, json_island
+from kvorum.web.taskview.html import element, join, json_island, notice
 
 __all__ = ["TaskView", "has_script", "render_suite", "script_notice"]
+
+BROKEN_CONFIG = "Unsupported component: a template-builder config that is not a JSON object with a view"
 
 
 @dataclass(frozen=True)
@@ -72,11 +75,17 @@ def render_suite(
     forms = new_forms(len(tasks), values, errors)
     view = project_task_spec.get("view_spec") or {}
     output_spec = project_task_spec.get("output_spec") or {}
+    config = parse_config(view) if view.get("type") == "tb" else None
     sections = []
     for form, task in zip(forms, tasks, strict=True):
-        if view.get("type") == "classic" and view.get("markup"):
+        browser: dict[str, Any] = {}
+        if config is not None:
+            body, browser = render_task(config, form, task.input_values, output_spec)
+        elif view.get("type") == "classic" and view.get("markup"):
             body = render_markup(str(view["markup"]), task.input_values) + render_form(form, output_spec)
+        elif view.get("type") == "tb":
+            body = notice(BROKEN_CONFIG, "kv-notice kv-unsupported") + render_form(form, output_spec)
         else:
             body = render_form(form, output_spec)
-        sections.append(_section(form, task, body, {}))
+        sections.append(_section(form, task, body, browser))
     return join(sections)

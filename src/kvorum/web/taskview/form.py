@@ -14,6 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from kvorum.web.taskview.expressions import path_value
 from kvorum.web.taskview.html import element, join
 
 
@@ -45,12 +46,18 @@ class TaskForm:
     values: Mapping[str, Any]
     errors: Mapping[str, str]
     shown_errors: set[str] = field(default_factory=set)
+    relative: Any = None
+    """The item of a `field.list` being drawn: what `data.relative` controls show."""
 
     def new_id(self) -> str:
         return f"kv-t{self.index}-c{next(self.ids)}"
 
     def value(self, binding: Binding) -> Any:
-        return self.values.get(binding.path) if binding.source == "output" else None
+        if binding.source == "output":
+            return self.values.get(binding.path)
+        if binding.source == "relative":
+            return path_value(self.relative, binding.path)
+        return None
 
     def error(self, binding: Binding) -> str | None:
         """The message for this output field, once per task (the first control bound to it shows it)."""
@@ -231,6 +238,7 @@ def choice_field(
     hint: str | None = None,
     buttons: bool = False,
     required: bool = False,
+    group_name: str | None = None,
 ) -> Markup:
     """Radio options in a fieldset, each labelled by its own label; `buttons` draws them as buttons."""
     group_id = form.new_id()
@@ -243,7 +251,7 @@ def choice_field(
             {
                 "type": "radio",
                 "id": option_id,
-                "name": group_id,
+                "name": group_name or group_id,
                 "value": encode(option.value),
                 "checked": _same(current, option.value),
                 "data-kv-kind": "choice",
