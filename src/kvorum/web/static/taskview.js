@@ -473,7 +473,8 @@
       var first = null;
       tasks.forEach(function (task) {
         if (form.contains(task.section)) {
-          first = validate(task) || first;
+          var failed = validate(task);
+          first = first || failed;
         }
       });
       if (first) {
