@@ -32,7 +32,10 @@ ANIMALS = {
         },
     ],
 }
-OUTPUTS = {"animal": {"type": "string", "allowed_values": ["cat", "dog"]}, "breed": {"type": "string", "required": False}}
+OUTPUTS = {
+    "animal": {"type": "string", "allowed_values": ["cat", "dog"]},
+    "breed": {"type": "string", "required": False},
+}
 
 
 def show(site: Site, page: Any, task_spec: dict[str, Any], inputs: list[dict[str, Any]]) -> None:
@@ -145,7 +148,9 @@ def test_a_trigger_sets_one_answer_from_another(site: Site, page: Any) -> None:
     show(site, page, spec(view, plugins), [{}])
     assert page.evaluate("window.kvTaskview.solutions()") == [{"output_values": {}}]
     page.get_by_label("Name").fill("Ann")
-    assert page.evaluate("window.kvTaskview.solutions()") == [{"output_values": {"name": "Ann", "seen": True}}]
+    assert page.evaluate("window.kvTaskview.solutions()") == [
+        {"output_values": {"name": "Ann", "seen": True}}
+    ]
 
 
 def test_every_kind_of_control_is_sent_with_its_type(site: Site, page: Any) -> None:
