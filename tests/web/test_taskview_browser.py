@@ -211,3 +211,22 @@ def test_the_task_width_is_applied_without_an_inline_style(site: Site, page: Any
     plugins = [{"type": "plugin.toloka", "layout": {"kind": "scroll", "taskWidth": 300}}]
     show(site, page, spec({"type": "view.text", "content": "a"}, plugins), [{}])
     assert page.evaluate("getComputedStyle(document.querySelector('.kv-task')).maxWidth") == "300px"
+
+
+def test_the_pager_layout_shows_one_task_at_a_time(site: Site, page: Any) -> None:
+    plugins = [{"type": "plugin.toloka", "layout": {"kind": "pager"}}]
+    inputs = [{"image": "https://example.invalid/a.png", "text": f"Animal {n}"} for n in (1, 2)]
+    show(site, page, spec(ANIMALS, plugins, OUTPUTS), inputs)
+    first, second = page.locator("section[data-task-index='0']"), page.locator("section[data-task-index='1']")
+    assert first.is_visible() and not second.is_visible()
+    first.get_by_label("Cat").check()
+    page.get_by_role("button", name="Next task").click()
+    assert second.is_visible() and not first.is_visible()
+    assert page.locator(".kv-pager span").text_content() == "Task 2 of 2"
+    page.get_by_role("button", name="Previous task").click()
+    page.get_by_role("button", name="Submit").click()
+    assert second.is_visible() and second.locator(".kv-client-error").text_content() == "Choose one"
+    second.get_by_label("Dog").check()
+    page.get_by_role("button", name="Submit").click()
+    page.wait_for_url("**/submit")
+    assert [solution["output_values"] for solution in posted(site)] == [{"animal": "cat"}, {"animal": "dog"}]

@@ -479,6 +479,9 @@
       });
       if (first) {
         event.preventDefault();
+        if (pager) {
+          showPage(tasks.map(function (task) { return task.section; }).indexOf(first.closest(".kv-task")));
+        }
         first.focus();
         return;
       }
@@ -550,6 +553,45 @@
     } else if (/^[1-9]$/.test(key) && pickOption(task, key)) {
       event.preventDefault();
     }
+  }
+
+  // plugin.toloka layout "pager": one task at a time
+
+  var pager = null;
+
+  function showPage(index) {
+    pager.current = Math.max(0, Math.min(tasks.length - 1, index));
+    tasks.forEach(function (task, position) { task.section.hidden = position !== pager.current; });
+    pager.status.textContent = "Task " + (pager.current + 1) + " of " + tasks.length;
+    pager.previous.disabled = pager.current === 0;
+    pager.next.disabled = pager.current === tasks.length - 1;
+  }
+
+  function pageButton(label, step) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "kv-pager-button";
+    button.textContent = label;
+    button.addEventListener("click", function () { showPage(pager.current + step); });
+    return button;
+  }
+
+  function startPager() {
+    if (tasks.length < 2 || !tasks.some(function (task) { return task.config.pager; })) {
+      return;
+    }
+    var nav = document.createElement("nav");
+    nav.className = "kv-pager";
+    nav.setAttribute("aria-label", "Tasks");
+    pager = { current: 0, status: document.createElement("span") };
+    pager.status.setAttribute("aria-live", "polite");
+    pager.previous = pageButton("Previous task", -1);
+    pager.next = pageButton("Next task", 1);
+    nav.appendChild(pager.previous);
+    nav.appendChild(pager.status);
+    nav.appendChild(pager.next);
+    tasks[0].section.parentNode.insertBefore(nav, tasks[0].section);
+    showPage(0);
   }
 
   // field.list
@@ -629,6 +671,7 @@
         form.addEventListener("submit", onSubmit);
       }
     });
+    startPager();
     document.addEventListener("keydown", onKey);
     document.addEventListener("click", onClick);
     window.kvTaskview = { solutions: solutions };
