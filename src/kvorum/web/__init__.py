@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from kvorum.web import account, face, profile
+from kvorum.web import account, face, profile, work
 from kvorum.web.headers import SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
@@ -19,6 +19,6 @@ def install(app: FastAPI) -> None:
     """Mount the pages, their static files and the offline API documentation."""
     app.mount("/static/docs", face.docs_assets, name="docs-assets")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (face, account, profile):
+    for module in (face, account, profile, work):
         app.include_router(module.router)
     app.add_middleware(SecurityHeaders)
