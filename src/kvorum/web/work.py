@@ -124,14 +124,20 @@ async def submit(request: Request, me: Me, assignment_id: str, fields: Form) -> 
     ctx = context(request)
     solutions = _solutions(fields.get("solutions", ""))
     if solutions is None:
-        handed = await run_in_threadpool(lifecycle.get_for_worker, ctx, worker=me, assignment_id=assignment_id)
+        handed = await run_in_threadpool(
+            lifecycle.get_for_worker, ctx, worker=me, assignment_id=assignment_id
+        )
         return _task_page(request, handed, problem="The answers could not be read; try again.", status=400)
     raw = json.dumps({"solutions": solutions}).encode()
     try:
-        handed = await run_in_threadpool(lifecycle.submit, ctx, worker=me, assignment_id=assignment_id, raw=raw)
+        handed = await run_in_threadpool(
+            lifecycle.submit, ctx, worker=me, assignment_id=assignment_id, raw=raw
+        )
     except ValidationFailed as exc:
         errors, problem = _field_errors(exc.payload)
-        current = await run_in_threadpool(lifecycle.get_for_worker, ctx, worker=me, assignment_id=assignment_id)
+        current = await run_in_threadpool(
+            lifecycle.get_for_worker, ctx, worker=me, assignment_id=assignment_id
+        )
         values = [item["output_values"] for item in solutions]
         message = problem or ("Some answers need attention." if errors else exc.message)
         return _task_page(request, current, errors=errors, values=values, problem=message, status=400)
