@@ -1,12 +1,59 @@
-"""Chromium (Debian's /usr/bin/chromium, never a downloaded one) for the task view's script tests."""
+"""The web pages in-process (a client that reads form tokens off pages and posts forms as a browser
+does), and Chromium (Debian's /usr/bin/chromium, never a downloaded one) for the task view's script."""
 
+import re
 import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
+from kvorum.app import create_app
+from kvorum.clock import SettableClock
+from kvorum.settings import Settings
 from tests.web.browser_page import BROWSER_ARGS, Site, serve
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def form_token(client: TestClient, path: str) -> str:
+    """The form token of the page at `path`, as a browser that loaded it holds it."""
+    page = client.get(path)
+    assert page.status_code == 200, page.text
+    found = TOKEN.search(page.text)
+    assert found is not None, f"no form on {path}"
+    return found.group(1)
+
+
+def post_form(client: TestClient, path: str, fields: dict[str, str], *, page: str | None = None) -> object:
+    """Load `page` (default: `path`) and post its form with `fields`, not following the redirect."""
+    token = form_token(client, page or path)
+    return client.post(path, data={"csrf_token": token, **fields}, follow_redirects=False)
+
+
+def sign_up(client: TestClient, name: str = "wanda", password: str = "correct horse", **facts: str) -> None:
+    done = post_form(client, "/signup", {"name": name, "password": password, **facts})
+    assert done.status_code == 303, done.text  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        run_background_jobs=False,
+        sign_in_failures_per_account=3,
+        sign_in_failures_per_address=5,
+        sign_in_window_seconds=600,
+    )
+
+
+@pytest.fixture
+def browser_like(settings: Settings, clock: SettableClock) -> Iterator[TestClient]:
+    """A client that keeps cookies, like a browser, on the app of `settings`."""
+    with TestClient(create_app(settings, clock), raise_server_exceptions=False) as client:
+        yield client
+
 
 CHROMIUM = "/usr/bin/chromium"
 
