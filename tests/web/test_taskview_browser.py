@@ -1,0 +1,232 @@
+"""taskview.js in Chromium: keyboard-only work, answer-dependent branches, validation, serialisation."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from kvorum.web.taskview import TaskView, render_suite
+from tests.web.browser_page import Site
+from tests.web.tb import inp, out, spec
+
+SCREENSHOTS = Path("test-artifacts/screenshots")
+ANIMALS = {
+    "type": "view.list",
+    "items": [
+        {"type": "view.image", "url": inp("image"), "label": "Photo"},
+        {"type": "view.text", "content": inp("text")},
+        {
+            "type": "field.radio-group",
+            "data": out("animal"),
+            "label": "Who is it?",
+            "options": [{"value": "cat", "label": "Cat"}, {"value": "dog", "label": "Dog"}],
+            "validation": {"type": "condition.required", "hint": "Choose one"},
+        },
+        {
+            "type": "helper.if",
+            "condition": {"type": "condition.equals", "data": out("animal"), "to": "dog"},
+            "then": {"type": "field.text", "data": out("breed"), "label": "Breed"},
+        },
+        {
+            "type": "view.text",
+            "content": {"type": "helper.join", "items": ["Chosen:", out("animal")], "by": " "},
+        },
+    ],
+}
+OUTPUTS = {
+    "animal": {"type": "string", "allowed_values": ["cat", "dog"]},
+    "breed": {"type": "string", "required": False},
+}
+
+
+def show(site: Site, page: Any, task_spec: dict[str, Any], inputs: list[dict[str, Any]]) -> None:
+    site.suite = str(render_suite(task_spec, [TaskView(values) for values in inputs]))
+    page.goto(f"{site.url}/page")
+
+
+def posted(site: Site) -> list[dict[str, Any]]:
+    assert len(site.posts) == 1, site.posts
+    solutions: list[dict[str, Any]] = json.loads(site.posts[0]["solutions"][0])
+    return solutions
+
+
+def animals(site: Site, page: Any) -> None:
+    inputs = [{"image": f"https://example.invalid/{n}.png", "text": f"Animal {n}"} for n in (1, 2)]
+    show(site, page, spec(ANIMALS, output_spec=OUTPUTS), inputs)
+
+
+def test_a_suite_is_done_with_the_keyboard_alone(site: Site, page: Any) -> None:
+    animals(site, page)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.kv-task').dataset.taskIndex") == "0"
+    page.keyboard.press("2")
+    assert page.locator("section[data-task-index='0']").get_by_label("Breed").is_visible()
+    page.keyboard.press("Tab")
+    page.keyboard.type("husky")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.kv-task').dataset.taskIndex") == "1"
+    page.keyboard.press("1")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "taskview-suite-390px.png", full_page=True)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Submit"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/submit")
+    assert posted(site) == [
+        {"output_values": {"animal": "dog", "breed": "husky"}},
+        {"output_values": {"animal": "cat"}},
+    ]
+
+
+def test_a_branch_follows_the_answer_and_a_hidden_field_is_not_sent(site: Site, page: Any) -> None:
+    animals(site, page)
+    first = page.locator("section[data-task-index='0']")
+    breed = first.get_by_label("Breed")
+    assert not breed.is_visible()
+    first.get_by_label("Dog").check()
+    assert breed.is_visible()
+    breed.fill("collie")
+    assert first.locator("p.kv-text").last.text_content() == "Chosen: dog"
+    first.get_by_label("Cat").check()
+    assert not breed.is_visible()
+    assert first.locator("p.kv-text").last.text_content() == "Chosen: cat"
+    solutions = page.evaluate("window.kvTaskview.solutions()")
+    assert solutions[0] == {"output_values": {"animal": "cat"}}
+
+
+def test_required_validation_stops_the_submit_until_answered(site: Site, page: Any) -> None:
+    animals(site, page)
+    page.get_by_role("button", name="Submit").click()
+    errors = page.locator(".kv-client-error")
+    assert errors.count() == 2
+    assert errors.first.text_content() == "Choose one"
+    assert page.evaluate("document.activeElement.closest('.kv-task').dataset.taskIndex") == "0"
+    assert site.posts == []
+    page.locator("section[data-task-index='0']").get_by_label("Cat").check()
+    page.locator("section[data-task-index='1']").get_by_label("Cat").check()
+    page.get_by_role("button", name="Submit").click()
+    page.wait_for_url("**/submit")
+    assert [solution["output_values"] for solution in posted(site)] == [{"animal": "cat"}, {"animal": "cat"}]
+
+
+def test_skip_is_not_held_back_by_validation(site: Site, page: Any) -> None:
+    animals(site, page)
+    page.get_by_role("button", name="Skip").click()
+    page.wait_for_url("**/submit")
+    assert site.posts[0]["action"] == ["skip"]
+
+
+def test_hotkeys_act_on_the_focused_task(site: Site, page: Any) -> None:
+    view = {
+        "type": "field.radio-group",
+        "data": out("animal"),
+        "label": "Who?",
+        "options": [{"value": "cat", "label": "Cat"}, {"value": "dog", "label": "Dog"}],
+    }
+    plugins = [
+        {"type": "plugin.hotkeys", "d": {"type": "action.set", "data": out("animal"), "payload": "dog"},
+         "n": {"type": "action.set", "data": out("note"), "payload": inp("text")}},
+    ]  # fmt: skip
+    show(site, page, spec(view, plugins, OUTPUTS), [{"text": "first"}, {"text": "second"}])
+    page.locator("section[data-task-index='1']").get_by_label("Cat").focus()
+    page.keyboard.press("d")
+    page.keyboard.press("n")
+    assert page.locator("section[data-task-index='1']").get_by_label("Dog").is_checked()
+    assert not page.locator("section[data-task-index='0']").get_by_label("Dog").is_checked()
+    assert page.evaluate("window.kvTaskview.solutions()") == [
+        {"output_values": {}},
+        {"output_values": {"animal": "dog", "note": "second"}},
+    ]
+
+
+def test_a_trigger_sets_one_answer_from_another(site: Site, page: Any) -> None:
+    view = {"type": "field.text", "data": out("name"), "label": "Name"}
+    plugins = [
+        {"type": "plugin.trigger", "onChangeOf": out("name"),
+         "condition": {"type": "condition.required", "data": out("name")},
+         "action": {"type": "action.set", "data": out("seen"), "payload": True}},
+    ]  # fmt: skip
+    show(site, page, spec(view, plugins), [{}])
+    assert page.evaluate("window.kvTaskview.solutions()") == [{"output_values": {}}]
+    page.get_by_label("Name").fill("Ann")
+    assert page.evaluate("window.kvTaskview.solutions()") == [
+        {"output_values": {"name": "Ann", "seen": True}}
+    ]
+
+
+def test_every_kind_of_control_is_sent_with_its_type(site: Site, page: Any) -> None:
+    task_spec = {
+        "input_spec": {"t": {"type": "string"}},
+        "output_spec": {
+            "count": {"type": "integer"},
+            "sure": {"type": "boolean"},
+            "extra": {"type": "json"},
+            "level": {"type": "integer", "allowed_values": [1, 2, 3]},
+            "note": {"type": "string"},
+        },
+        "view_spec": {"type": "classic", "markup": "<p>{{input.t}}</p>"},
+    }
+    show(site, page, task_spec, [{"t": "<script>alert(1)</script>"}])
+    assert page.locator("section p").first.text_content() == "<script>alert(1)</script>"
+    page.get_by_label("count").fill("7")
+    page.get_by_label("sure").check()
+    page.get_by_label("extra").fill('{"a": [1, 2]}')
+    page.get_by_label("2").check()
+    page.get_by_label("note").fill("fine")
+    assert page.evaluate("window.kvTaskview.solutions()") == [
+        {"output_values": {"count": 7, "sure": True, "extra": {"a": [1, 2]}, "level": 2, "note": "fine"}}
+    ]
+
+
+def test_template_fields_of_every_kind_are_read(site: Site, page: Any) -> None:
+    view = {
+        "type": "view.list",
+        "items": [
+            {"type": "field.select", "data": out("size"), "label": "Size",
+             "options": [{"value": 1, "label": "Small"}, {"value": 2, "label": "Big"}]},
+            {"type": "field.checkbox-group", "data": out("tags"), "label": "Tags",
+             "options": [{"value": "a", "label": "Alpha"}, {"value": "b", "label": "Beta"}]},
+            {"type": "field.button-radio-group", "data": out("mood"), "label": "Mood",
+             "options": [{"value": "up", "label": "Up"}, {"value": "down", "label": "Down"}]},
+            {"type": "field.number", "data": out("weight"), "label": "Weight"},
+            {"type": "field.list", "data": out("names"), "label": "Names",
+             "render": {"type": "field.text", "data": {"type": "data.relative"}, "label": "Name"}},
+        ],
+    }  # fmt: skip
+    show(site, page, spec(view), [{}])
+    page.get_by_label("Size").select_option(label="Big")
+    page.get_by_label("Beta").check()
+    page.get_by_label("Down").check()
+    page.get_by_label("Weight").fill("2.5")
+    page.get_by_role("button", name="Add").click()
+    page.keyboard.type("Ann")
+    page.get_by_role("button", name="Add").click()
+    page.keyboard.type("Bo")
+    assert page.evaluate("window.kvTaskview.solutions()") == [
+        {"output_values": {"size": 2, "tags": {"a": False, "b": True}, "mood": "down", "weight": 2.5,
+                           "names": ["Ann", "Bo"]}}
+    ]  # fmt: skip
+
+
+def test_the_task_width_is_applied_without_an_inline_style(site: Site, page: Any) -> None:
+    plugins = [{"type": "plugin.toloka", "layout": {"kind": "scroll", "taskWidth": 300}}]
+    show(site, page, spec({"type": "view.text", "content": "a"}, plugins), [{}])
+    assert page.evaluate("getComputedStyle(document.querySelector('.kv-task')).maxWidth") == "300px"
+
+
+def test_the_pager_layout_shows_one_task_at_a_time(site: Site, page: Any) -> None:
+    plugins = [{"type": "plugin.toloka", "layout": {"kind": "pager"}}]
+    inputs = [{"image": "https://example.invalid/a.png", "text": f"Animal {n}"} for n in (1, 2)]
+    show(site, page, spec(ANIMALS, plugins, OUTPUTS), inputs)
+    first, second = page.locator("section[data-task-index='0']"), page.locator("section[data-task-index='1']")
+    assert first.is_visible() and not second.is_visible()
+    first.get_by_label("Cat").check()
+    page.get_by_role("button", name="Next task").click()
+    assert second.is_visible() and not first.is_visible()
+    assert page.locator(".kv-pager span").text_content() == "Task 2 of 2"
+    page.get_by_role("button", name="Previous task").click()
+    page.get_by_role("button", name="Submit").click()
+    assert second.is_visible() and second.locator(".kv-client-error").text_content() == "Choose one"
+    second.get_by_label("Dog").check()
+    page.get_by_role("button", name="Submit").click()
+    page.wait_for_url("**/submit")
+    assert [solution["output_values"] for solution in posted(site)] == [{"animal": "cat"}, {"animal": "dog"}]
