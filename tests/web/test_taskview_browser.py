@@ -230,3 +230,34 @@ def test_the_pager_layout_shows_one_task_at_a_time(site: Site, page: Any) -> Non
     page.get_by_role("button", name="Submit").click()
     page.wait_for_url("**/submit")
     assert [solution["output_values"] for solution in posted(site)] == [{"animal": "cat"}, {"animal": "dog"}]
+
+
+def test_a_list_item_is_validated_with_its_own_value(site: Site, page: Any) -> None:
+    name = {"type": "data.relative", "path": "name"}
+    view = {
+        "type": "field.list",
+        "data": out("people"),
+        "label": "People",
+        "render": {
+            "type": "view.list",
+            "items": [
+                {"type": "field.text", "data": name, "label": "Name",
+                 "validation": {"type": "condition.required", "hint": "Name them"}},
+                {"type": "helper.if", "condition": {"type": "condition.equals", "data": name, "to": "Ann"},
+                 "then": {"type": "view.text", "content": "Hello Ann"}},
+            ],
+        },
+    }  # fmt: skip
+    show(site, page, spec(view), [{}])
+    page.get_by_role("button", name="Add").click()
+    page.get_by_role("button", name="Add").click()
+    names = page.get_by_label("Name")
+    names.nth(0).fill("Ann")
+    assert page.get_by_text("Hello Ann").filter(visible=True).count() == 1
+    page.get_by_role("button", name="Submit").click()
+    assert page.locator(".kv-client-error").all_text_contents() == ["Name them"]
+    assert site.posts == []
+    names.nth(1).fill("Bo")
+    page.get_by_role("button", name="Submit").click()
+    page.wait_for_url("**/submit")
+    assert posted(site) == [{"output_values": {"people": [{"name": "Ann"}, {"name": "Bo"}]}}]
