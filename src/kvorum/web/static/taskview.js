@@ -688,7 +688,7 @@
     startPager();
     document.addEventListener("keydown", onKey);
     document.addEventListener("click", onClick);
-    window.kvTaskview = { solutions: solutions };
+    window.kvTaskview = { solutions: solutions, evaluate: evaluate };
   }
 
   if (document.readyState === "loading") {

@@ -8,7 +8,6 @@ a value read from data is always drawn as text. A type this module does not know
 notice naming it.
 """
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +20,7 @@ from kvorum.web.taskview import form as controls
 from kvorum.web.taskview.expressions import (
     Scope,
     Unsupported,
+    as_text,
     evaluate,
     freeze,
     is_stateful,
@@ -51,10 +51,7 @@ class Drawing:
         return evaluate(node, self.scope)
 
     def text(self, node: Any) -> str:
-        value = self.value(node)
-        if value is None:
-            return ""
-        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        return as_text(self.value(node))
 
 
 Renderer = Callable[[Mapping[str, Any], Drawing], Markup]
