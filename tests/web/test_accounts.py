@@ -177,3 +177,17 @@ def test_sign_up_by_invitation_uses_each_code_once(invite_only: TestClient) -> N
         invite_only.cookies.clear()
         again = post_form(invite_only, "/signup", {"name": "olga", "password": "long enough", "invite": code})
         assert again.status_code == 400 and _worker_count(invite_only) == 1  # type: ignore[attr-defined]
+
+
+def test_sign_in_returns_only_to_a_page_of_this_site(browser_like: TestClient) -> None:
+    sign_up(browser_like, "wanda", "correct horse")
+    for target, landing in (
+        ("//evil.example/x", "/work"),
+        ("https://evil.example", "/work"),
+        ("/work/profile", "/work/profile"),
+    ):
+        browser_like.cookies.clear()
+        done = post_form(
+            browser_like, "/signin", {"name": "wanda", "password": "correct horse", "next": target}
+        )
+        assert done.headers["location"] == landing  # type: ignore[attr-defined]
