@@ -191,3 +191,12 @@ def test_sign_in_returns_only_to_a_page_of_this_site(browser_like: TestClient) -
             browser_like, "/signin", {"name": "wanda", "password": "correct horse", "next": target}
         )
         assert done.headers["location"] == landing  # type: ignore[attr-defined]
+
+
+def test_behind_https_the_session_cookie_is_secure(database_url: str, clock: SettableClock) -> None:
+    settings = Settings(database_url=database_url, run_background_jobs=False, secure_cookies=True)
+    with TestClient(create_app(settings, clock), base_url="https://testserver") as client:
+        done = post_form(client, "/signup", {"name": "wanda", "password": "long enough"})
+        cookies = done.headers.get_list("set-cookie")  # type: ignore[attr-defined]
+        session = next(cookie for cookie in cookies if cookie.startswith("kv_session="))
+        assert "Secure" in session and "HttpOnly" in session
