@@ -168,6 +168,7 @@ def test_a_person_passes_the_training_and_does_a_pool_with_the_keyboard_alone(
     expect(board.locator(".kv-why")).to_contain_text(f"pass training {training['id']} first")
     first = page.locator(".kv-pools > li").first
     expect(first).to_have_attribute("data-pool-id", training["id"])
+    screenshot(page, "pool-board", live_server)
 
     _start(page, title)
     expect(page.locator(".kv-suite")).to_contain_text("A dog")
