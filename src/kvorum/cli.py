@@ -20,7 +20,7 @@ from kvorum.services.context import Context
 from kvorum.services.errors import DomainError
 from kvorum.settings import Settings
 from kvorum.store import db, migrate
-from kvorum.store.accounts import REQUESTERS, WORKERS
+from kvorum.store.accounts import REQUESTERS, WORKERS, Accounts
 
 app = typer.Typer(help="kvorum: a self-hosted crowdsourcing platform with a Toloka-compatible API.")
 db_app = typer.Typer(help="Database schema.")
@@ -91,15 +91,20 @@ def requester_create(name: str, database_url: DatabaseUrl = None) -> None:
     print(token)
 
 
-@requester_app.command("token")
-def requester_token(name: str, database_url: DatabaseUrl = None) -> None:
-    """Issue another API token for a requester; the last line printed is the token."""
+def _print_new_token(kind: Accounts, name: str, database_url: str | None) -> None:
+    """Issue another API token for the account and print it as the last line."""
     try:
-        token = accounts.issue_token(_context(database_url), REQUESTERS, name=name)
+        token = accounts.issue_token(_context(database_url), kind, name=name)
     except DomainError as exc:
         raise _fail(exc.message) from None
     console.print(f"new API token for {name!r}:")
     print(token)
+
+
+@requester_app.command("token")
+def requester_token(name: str, database_url: DatabaseUrl = None) -> None:
+    """Issue another API token for a requester; the last line printed is the token."""
+    _print_new_token(REQUESTERS, name, database_url)
 
 
 def _choices(literal: object) -> str:
@@ -153,12 +158,7 @@ def worker_create(
 @worker_app.command("token")
 def worker_token(name: str, database_url: DatabaseUrl = None) -> None:
     """Issue another worker API token; the last line printed is the token."""
-    try:
-        token = accounts.issue_token(_context(database_url), WORKERS, name=name)
-    except DomainError as exc:
-        raise _fail(exc.message) from None
-    console.print(f"new worker API token for {name!r}:")
-    print(token)
+    _print_new_token(WORKERS, name, database_url)
 
 
 @invite_app.command("create")

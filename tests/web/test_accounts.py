@@ -105,7 +105,7 @@ def test_a_tampered_session_cookie_signs_no_one_in(browser_like: TestClient) -> 
 
 def test_a_form_without_the_right_token_is_refused_and_changes_nothing(browser_like: TestClient) -> None:
     browser_like.get("/signup")
-    for token in (None, "forged", "0" * 64):
+    for token in (None, "forged", "0" * 64, "é" * 64):
         fields = {"name": "mallory", "password": "long enough"} | (
             {} if token is None else {"csrf_token": token}
         )
@@ -177,3 +177,26 @@ def test_sign_up_by_invitation_uses_each_code_once(invite_only: TestClient) -> N
         invite_only.cookies.clear()
         again = post_form(invite_only, "/signup", {"name": "olga", "password": "long enough", "invite": code})
         assert again.status_code == 400 and _worker_count(invite_only) == 1  # type: ignore[attr-defined]
+
+
+def test_sign_in_returns_only_to_a_page_of_this_site(browser_like: TestClient) -> None:
+    sign_up(browser_like, "wanda", "correct horse")
+    for target, landing in (
+        ("//evil.example/x", "/work"),
+        ("https://evil.example", "/work"),
+        ("/work/profile", "/work/profile"),
+    ):
+        browser_like.cookies.clear()
+        done = post_form(
+            browser_like, "/signin", {"name": "wanda", "password": "correct horse", "next": target}
+        )
+        assert done.headers["location"] == landing  # type: ignore[attr-defined]
+
+
+def test_behind_https_the_session_cookie_is_secure(database_url: str, clock: SettableClock) -> None:
+    settings = Settings(database_url=database_url, run_background_jobs=False, secure_cookies=True)
+    with TestClient(create_app(settings, clock), base_url="https://testserver") as client:
+        done = post_form(client, "/signup", {"name": "wanda", "password": "long enough"})
+        cookies = done.headers.get_list("set-cookie")  # type: ignore[attr-defined]
+        session = next(cookie for cookie in cookies if cookie.startswith("kv_session="))
+        assert "Secure" in session and "HttpOnly" in session

@@ -16,6 +16,7 @@ from kvorum.api.auth import context
 from kvorum.services.accounts.workers import Worker
 from kvorum.services.assignments import lifecycle
 from kvorum.services.assignments.model import WorkerAssignment
+from kvorum.services.context import Context
 from kvorum.services.errors import ValidationFailed
 from kvorum.services.issuing import service as issuing
 from kvorum.web.routing import PageRoute, form, see_other, signed_in
@@ -29,12 +30,17 @@ Form = Annotated[dict[str, str], Depends(form)]
 NOTES = {"submitted": "Your answers were sent.", "skipped": "You gave the task back."}
 
 
+def _active(ctx: Context, worker: Worker) -> list[WorkerAssignment]:
+    """The worker's active assignments: one a pool at most."""
+    return lifecycle.list_for_worker(ctx, worker=worker, status="ACTIVE", after=None, limit=1000)[0]
+
+
 @router.get("/work")
 def pool_board(request: Request, me: Me) -> Response:
     """Every open pool: what it pays, what it asks, how long it allows, or why it is closed to this worker."""
     ctx = context(request)
     offers = issuing.pool_board(ctx, worker=me)
-    active, _ = lifecycle.list_for_worker(ctx, worker=me, status="ACTIVE", after=None, limit=100)
+    active = _active(ctx, me)
     titles = {offer.id: offer.title for offer in offers}
     return render(
         request,
@@ -53,10 +59,11 @@ async def take(request: Request, me: Me, pool_id: str) -> Response:
     try:
         handed = await run_in_threadpool(issuing.issue, ctx, worker=me, pool_id=pool_id)
     except issuing.ActiveAssignment:
-        active, _ = await run_in_threadpool(
-            lifecycle.list_for_worker, ctx, worker=me, status="ACTIVE", after=None, limit=100
-        )
-        handed = next(item for item in active if str(item.assignment.pool_id) == pool_id)
+        active = await run_in_threadpool(_active, ctx, me)
+        resumed = [item for item in active if str(item.assignment.pool_id) == pool_id]
+        if not resumed:  # it ended meanwhile
+            raise
+        handed = resumed[0]
     return see_other(f"/work/assignments/{handed.assignment.id}")
 
 
@@ -96,7 +103,7 @@ def _solutions(raw: str) -> list[dict[str, Any]] | None:
     """The answers taskview.js wrote into the form: [{"output_values": {...}}, ...]; None if unreadable."""
     try:
         solutions = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(solutions, list) or not all(
         isinstance(item, dict) and isinstance(item.get("output_values"), dict) for item in solutions
