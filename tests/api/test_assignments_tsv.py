@@ -18,6 +18,16 @@ SPEC = task_spec(
     {"image": {"type": "url"}, "note": {"type": "string", "required": False, "hidden": True}},
     {"result": {"type": "string"}, "details": {"type": "json", "required": False}},
 )
+ANSWER_COLUMNS = [
+    "INPUT:image",
+    "INPUT:note",
+    "OUTPUT:result",
+    "OUTPUT:details",
+    "GOLDEN:result",
+    "GOLDEN:details",
+]
+"""The INPUT, OUTPUT and GOLDEN columns of SPEC, in the file's order."""
+HINT_COLUMNS = ["HINT:text", "HINT:default_language"]
 EVERY_ASSIGNMENT_COLUMN = ",".join(f"ASSIGNMENT:{name}" for name in assignments_tsv.ASSIGNMENT_COLUMNS)
 
 
@@ -109,17 +119,7 @@ def test_one_row_per_task_with_every_column(
     response = api.get(url(pool_id), params={"status": "APPROVED", "field": EVERY_ASSIGNMENT_COLUMN})
     rows = cells(response)
     header = response.text.split("\n", 1)[0].split("\t")
-    assert header == [
-        "INPUT:image",
-        "INPUT:note",
-        "OUTPUT:result",
-        "OUTPUT:details",
-        "GOLDEN:result",
-        "GOLDEN:details",
-        "HINT:text",
-        "HINT:default_language",
-        *(f"ASSIGNMENT:{name}" for name in assignments_tsv.ASSIGNMENT_COLUMNS),
-    ]
+    assert header == [*ANSWER_COLUMNS, *HINT_COLUMNS, *EVERY_ASSIGNMENT_COLUMN.split(",")]
     assert [row["ASSIGNMENT:task_id"] for row in rows] == [task["id"] for task in assignment["tasks"]]
     started = clock.now().isoformat(timespec="milliseconds")
     for row, task in zip(rows, assignment["tasks"], strict=True):
@@ -246,15 +246,7 @@ def test_the_field_list_picks_the_columns(api: TestClient, app_client: TestClien
         assert response.status_code == 200, response.text
         return response.text.split("\n", 1)[0].split("\t")
 
-    answers = [
-        "INPUT:image",
-        "INPUT:note",
-        "OUTPUT:result",
-        "OUTPUT:details",
-        "GOLDEN:result",
-        "GOLDEN:details",
-    ]
-    hints = ["HINT:text", "HINT:default_language"]
+    answers, hints = ANSWER_COLUMNS, HINT_COLUMNS
     defaults = ["link", "assignment_id", "worker_id", "status", "started"]
     assert header(None) == [*answers, *hints, *(f"ASSIGNMENT:{name}" for name in defaults)]
     picked = header("ASSIGNMENT:reward,ASSIGNMENT:task_id,ASSIGNMENT:assignment_id")

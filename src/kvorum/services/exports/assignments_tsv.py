@@ -12,7 +12,7 @@ a carriage return or a quote; numbers and objects as JSON; booleans as true/fals
 the API writes them; a missing value as an empty cell.
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -252,37 +252,43 @@ def _text(
         yield "".join(lines)
 
 
+_ABOUT: dict[str, Callable[[Row[Any], str], Any]] = {
+    "link": lambda row, base: f"{base}/api/v1/assignments/{row.id}",
+    "assignment_id": lambda row, _: row.id,
+    "task_suite_id": lambda row, _: row.task_suite_id,
+    "worker_id": lambda row, _: str(row.worker_id),
+    "status": lambda row, _: LABELS[row.status],
+    "started": lambda row, _: row.created,
+    "submitted": lambda row, _: row.submitted,
+    "accepted": lambda row, _: row.accepted,
+    "rejected": lambda row, _: row.rejected,
+    "skipped": lambda row, _: row.skipped,
+    "expired": lambda row, _: row.expired,
+    "reward": lambda row, _: row.reward,
+}
+"""The ASSIGNMENT columns that are the same on every row of an assignment (all but task_id)."""
+
+
 def rows_of(row: Row[Any], columns: Columns, link_base: str) -> Iterator[str]:
     """The lines of one assignment: one per task, in the order the tasks were issued."""
     tasks = orjson.loads(row.tasks)
     solutions = orjson.loads(row.solutions) if row.solutions is not None else []
-    about = {
-        "link": f"{link_base}/api/v1/assignments/{row.id}",
-        "assignment_id": row.id,
-        "task_suite_id": row.task_suite_id,
-        "worker_id": str(row.worker_id),
-        "status": LABELS[row.status],
-        "started": row.created,
-        "submitted": row.submitted,
-        "accepted": row.accepted,
-        "rejected": row.rejected,
-        "skipped": row.skipped,
-        "expired": row.expired,
-        "reward": row.reward,
-    }
+    about = ["" if name == "task_id" else cell(_ABOUT[name](row, link_base)) for name in columns.assignment]
+    task_id_at = columns.assignment.index("task_id") if "task_id" in columns.assignment else None
     for position, task in enumerate(tasks):
         inputs = task.get("input_values") or {}
         outputs = solutions[position]["output_values"] if position < len(solutions) else {}
-        known = task.get("known_solutions") or [{}]
-        golden = known[0].get("output_values") or {}
+        known = task.get("known_solutions")
+        golden = known[0].get("output_values") or {} if known else {}
         hints = {"text": task.get("message_on_unknown_solution")}
-        about["task_id"] = task["id"]
+        if task_id_at is not None:
+            about[task_id_at] = cell(task["id"])
         cells = [
-            *(cell(inputs.get(name)) for name in columns.inputs),
-            *(cell(outputs.get(name)) for name in columns.outputs),
-            *(cell(golden.get(name)) for name in columns.golden),
-            *(cell(hints.get(name)) for name in columns.hints),
-            *(cell(about[name]) for name in columns.assignment),
+            *[cell(inputs.get(name)) for name in columns.inputs],
+            *[cell(outputs.get(name)) for name in columns.outputs],
+            *[cell(golden.get(name)) for name in columns.golden],
+            *[cell(hints.get(name)) for name in columns.hints],
+            *about,
         ]
         yield "\t".join(cells) + "\n"
 
