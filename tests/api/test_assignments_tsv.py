@@ -1,5 +1,6 @@
 """GET /api/new/requester/pools/{id}/assignments.tsv: the results file, read as toloka-kit reads it."""
 
+import asyncio
 import io
 import json
 from datetime import timedelta
@@ -8,6 +9,7 @@ from typing import Any
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
+from starlette.requests import ClientDisconnect
 
 from kvorum.clock import SettableClock
 from kvorum.services.context import Context
@@ -380,3 +382,73 @@ def test_the_text_comes_in_chunks_read_as_they_are_sent(
         "http://testserver", "http://x"
     )
     assert [line.split("\t")[-4] for line in "".join(chunks).splitlines()[1:]] == answered
+
+
+def test_an_abandoned_download_gives_its_connection_back(
+    api: TestClient, app_client: TestClient, ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(assignments_tsv, "CHUNK_LINES", 1)
+    pool_id = make_pool(api, real=1, tasks=3, overlap=1)
+    wanda = worker_client(app_client, ctx, "wanda")
+    for _ in range(3):
+        submit(wanda, pool_id)
+    caller = int(api.get("/api/v1/requester").json()["id"])
+    made = assignments_tsv.export(
+        ctx, caller=caller, pool_id=pool_id, params={"status": "SUBMITTED"}, link_base="http://x"
+    )
+    pool = ctx.db.engine.pool
+    idle = pool.checkedout()
+    assert next(made.chunks).startswith("INPUT:image") and next(made.chunks).count("\n") == 1
+    assert pool.checkedout() == idle + 1  # the connection the cursor reads from
+    made.chunks.close()  # what happens to it when the client goes away
+    assert pool.checkedout() == idle
+
+
+def test_a_client_that_goes_away_ends_the_export_at_once(
+    api: TestClient, app_client: TestClient, ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server sees the client gone when a write fails (OSError, as uvicorn raises it); the
+    export's cursor and transaction end then, not at some later garbage collection."""
+    monkeypatch.setattr(assignments_tsv, "CHUNK_LINES", 1)
+    pool_id = make_pool(api, real=1, tasks=3, overlap=1)
+    wanda = worker_client(app_client, ctx, "wanda")
+    for _ in range(3):
+        submit(wanda, pool_id)
+    pool = ctx.db.engine.pool
+    idle = pool.checkedout()
+    sent: list[bytes] = []
+    checked_out_while_sending: list[int] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.body":
+            checked_out_while_sending.append(pool.checkedout())
+            if sent:
+                raise OSError("the client went away")
+            sent.append(message["body"])
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.4"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": url(pool_id),
+        "raw_path": url(pool_id).encode(),
+        "query_string": b"status=SUBMITTED",
+        "root_path": "",
+        "headers": [(b"host", b"testserver"), (b"authorization", api.headers["Authorization"].encode())],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+
+    async def download() -> int:
+        """Connections checked out once the server is done with the request, still in its loop."""
+        with pytest.raises(ClientDisconnect):
+            await app_client.app(scope, receive, send)  # type: ignore[arg-type]
+        return pool.checkedout()
+
+    assert asyncio.run(download()) == idle
+    assert sent[0].startswith(b"INPUT:image") and checked_out_while_sending == [idle, idle + 1]

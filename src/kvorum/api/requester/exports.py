@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
 from kvorum.api.requester.common import ERROR_RESPONSES, Caller, Ctx, query
+from kvorum.api.streaming import ClosingStreamingResponse
 from kvorum.services.exports import assignments_tsv
 
 router = APIRouter(prefix="/api/new/requester", tags=["exports"], responses=ERROR_RESPONSES)
@@ -45,12 +46,12 @@ _DOC: dict[str, Any] = {
 )
 def export_assignments(
     pool_id: str, request: Request, ctx: Ctx, caller: Caller, params: dict[str, str] = Depends(query)
-) -> StreamingResponse:
+) -> ClosingStreamingResponse:
     """The pool's assignments as TSV: INPUT, OUTPUT, GOLDEN, HINT and the chosen ASSIGNMENT columns."""
     found = assignments_tsv.export(
         ctx, caller=caller.id, pool_id=pool_id, params=params, link_base=str(request.base_url).rstrip("/")
     )
-    return StreamingResponse(
+    return ClosingStreamingResponse(
         found.chunks,
         media_type="text/tab-separated-values; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="assignments-{pool_id}.tsv"'},

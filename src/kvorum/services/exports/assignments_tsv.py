@@ -12,7 +12,7 @@ a carriage return or a quote; numbers and objects as JSON; booleans as true/fals
 the API writes them; a missing value as an empty cell.
 """
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -107,7 +107,7 @@ class AssignmentsTsv:
     are read from the database only as they are consumed."""
 
     columns: list[str]
-    chunks: Iterator[str]
+    chunks: Generator[str, None, None]
 
 
 def export(
@@ -236,7 +236,7 @@ def _all_columns(groups: Mapping[str, tuple[str, ...]]) -> list[str]:
 
 def _text(
     ctx: Context, where: ExportFilter, columns: Columns, row_delimiter: bool, link_base: str
-) -> Iterator[str]:
+) -> Generator[str, None, None]:
     """The header line, then the rows, read from one database cursor while the text is consumed."""
     yield "\t".join(cell(name) for name in columns.header()) + "\n"
     lines: list[str] = []
