@@ -376,7 +376,7 @@ def test_the_text_comes_in_chunks_read_as_they_are_sent(
     made = assignments_tsv.export(
         ctx, caller=caller, pool_id=pool_id, params={"status": "SUBMITTED"}, link_base="http://x"
     )
-    chunks = list(made.chunks)
+    chunks = list(made)
     assert [chunk.count("\n") for chunk in chunks] == [1, 3, 3, 1]  # the header, then rows three at a time
     assert "".join(chunks) == api.get(url(pool_id), params={"status": "SUBMITTED"}).text.replace(
         "http://testserver", "http://x"
@@ -398,9 +398,9 @@ def test_an_abandoned_download_gives_its_connection_back(
     )
     pool = ctx.db.engine.pool
     idle = pool.checkedout()
-    assert next(made.chunks).startswith("INPUT:image") and next(made.chunks).count("\n") == 1
+    assert next(made).startswith("INPUT:image") and next(made).count("\n") == 1
     assert pool.checkedout() == idle + 1  # the connection the cursor reads from
-    made.chunks.close()  # what happens to it when the client goes away
+    made.close()  # what happens to it when the client goes away
     assert pool.checkedout() == idle
 
 
@@ -452,3 +452,26 @@ def test_a_client_that_goes_away_ends_the_export_at_once(
 
     assert asyncio.run(download()) == idle
     assert sent[0].startswith(b"INPUT:image") and checked_out_while_sending == [idle, idle + 1]
+
+
+def test_a_trainings_file_shows_the_known_answer_and_the_hint(
+    api: TestClient, app_client: TestClient, ctx: Context, training: dict[str, Any]
+) -> None:
+    lesson = {
+        "pool_id": training["id"],
+        "input_values": {"image": "https://img.example/lesson.png"},
+        "known_solutions": [{"output_values": {"result": "cat"}}],
+        "message_on_unknown_solution": "Whiskers: a cat",
+    }
+    assert api.post("/api/v1/tasks", params={"open_pool": "true"}, json=[lesson]).status_code == 201
+    wanda = worker_client(app_client, ctx, "wanda")
+    assignment = take(wanda, training["id"]).json()
+    solutions = [{"output_values": {"result": "dog"}}]
+    sent = wanda.post(f"/api/worker/v1/assignments/{assignment['id']}/submit", json={"solutions": solutions})
+    assert sent.status_code == 200, sent.text
+
+    rows = cells(api.get(url(training["id"])))
+    assert [(row["OUTPUT:result"], row["GOLDEN:result"], row["HINT:text"]) for row in rows] == [
+        ("dog", "cat", "Whiskers: a cat")
+    ]
+    assert rows[0]["ASSIGNMENT:status"] == "APPROVED"

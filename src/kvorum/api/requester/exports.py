@@ -48,11 +48,11 @@ def export_assignments(
     pool_id: str, request: Request, ctx: Ctx, caller: Caller, params: dict[str, str] = Depends(query)
 ) -> ClosingStreamingResponse:
     """The pool's assignments as TSV: INPUT, OUTPUT, GOLDEN, HINT and the chosen ASSIGNMENT columns."""
-    found = assignments_tsv.export(
+    chunks = assignments_tsv.export(
         ctx, caller=caller.id, pool_id=pool_id, params=params, link_base=str(request.base_url).rstrip("/")
     )
     return ClosingStreamingResponse(
-        found.chunks,
+        chunks,
         media_type="text/tab-separated-values; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="assignments-{pool_id}.tsv"'},
     )

@@ -24,7 +24,7 @@ from kvorum.schemas.common import format_datetime
 from kvorum.schemas.ids import parse_id
 from kvorum.services import search as search_rules
 from kvorum.services.context import Context
-from kvorum.services.errors import NotFound, Problems
+from kvorum.services.errors import NotFound, Problems, ValidationFailed
 from kvorum.store import pools as pool_store
 from kvorum.store import projects as project_store
 from kvorum.store.exports import ExportFilter, assignments_for_export
@@ -101,20 +101,12 @@ class Columns:
         return [f"{prefix}:{name}" for prefix, names in groups for name in names]
 
 
-@dataclass(frozen=True)
-class AssignmentsTsv:
-    """The export of one request: its columns, and its text (the header line first) in chunks that
-    are read from the database only as they are consumed."""
-
-    columns: list[str]
-    chunks: Generator[str, None, None]
-
-
 def export(
     ctx: Context, *, caller: int, pool_id: str, params: Mapping[str, str], link_base: str
-) -> AssignmentsTsv:
-    """Check the request and the pool now (so that a bad one is refused before any text is sent);
-    `link_base` is the server's address, for the ASSIGNMENT:link column."""
+) -> Generator[str, None, None]:
+    """The file's text in chunks, the header line first, read from the database only as they are
+    consumed. The request and the pool are checked now, so that a bad request is refused before
+    any text is sent. `link_base` is the server's address, for the ASSIGNMENT:link column."""
     request = parse(params)
     key = parse_id(pool_id)
     with ctx.db.read() as conn:
@@ -133,11 +125,12 @@ def export(
         started_to=request.started_to,
         banned_at=ctx.clock.now() if request.exclude_banned else None,
     )
-    return AssignmentsTsv(columns.header(), _text(ctx, where, columns, request.row_delimiter, link_base))
+    return _text(ctx, where, columns, request.row_delimiter, link_base)
 
 
 def parse(params: Mapping[str, str]) -> ExportRequest:
-    """The query parameters toloka-kit's GetAssignmentsTsvParameters sends; every bad one is named."""
+    """The query parameters toloka-kit's GetAssignmentsTsvParameters sends; every bad one is named
+    (the columns of `field` are checked against the project's fields once the pool is found)."""
     problems = Problems()
     for name in params:
         if name not in PARAMETERS:
@@ -213,13 +206,11 @@ def choose_columns(task_spec: Mapping[str, Any], fields: tuple[str, ...] | None)
         else:
             unknown.append(field)
     if unknown:
-        problems = Problems()
-        problems.add(
-            "field",
-            "VALUE_NOT_ALLOWED",
-            f"unknown column {unknown[0]!r}; the columns are {', '.join(_all_columns(groups))}",
+        columns = ", ".join(_all_columns(groups))
+        message = f"unknown column {unknown[0]!r}; the columns are {columns}"
+        raise ValidationFailed(
+            "Invalid export parameters", {"field": {"code": "VALUE_NOT_ALLOWED", "message": message}}
         )
-        problems.raise_if_any("Invalid export parameters")
 
     def pick(prefix: str) -> tuple[str, ...]:
         chosen = named[prefix]
