@@ -14,7 +14,16 @@ from starlette.requests import ClientDisconnect
 from kvorum.clock import SettableClock
 from kvorum.services.context import Context
 from kvorum.services.exports import assignments_tsv
-from tests.helpers import assert_error, mixer, mixer_pool, project_body, take, task_spec, worker_client
+from tests.helpers import (
+    assert_error,
+    mixer,
+    mixer_pool,
+    project_body,
+    take,
+    task_spec,
+    upload_lesson,
+    worker_client,
+)
 
 SPEC = task_spec(
     {"image": {"type": "url"}, "note": {"type": "string", "required": False, "hidden": True}},
@@ -457,13 +466,7 @@ def test_a_client_that_goes_away_ends_the_export_at_once(
 def test_a_trainings_file_shows_the_known_answer_and_the_hint(
     api: TestClient, app_client: TestClient, ctx: Context, training: dict[str, Any]
 ) -> None:
-    lesson = {
-        "pool_id": training["id"],
-        "input_values": {"image": "https://img.example/lesson.png"},
-        "known_solutions": [{"output_values": {"result": "cat"}}],
-        "message_on_unknown_solution": "Whiskers: a cat",
-    }
-    assert api.post("/api/v1/tasks", params={"open_pool": "true"}, json=[lesson]).status_code == 201
+    upload_lesson(api, training["id"], message_on_unknown_solution="Whiskers: a cat")
     wanda = worker_client(app_client, ctx, "wanda")
     assignment = take(wanda, training["id"]).json()
     solutions = [{"output_values": {"result": "dog"}}]
