@@ -355,6 +355,17 @@ def upload_tasks(api: TestClient, pool_id: str, real: int, golden: int = 1) -> N
     assert response.status_code == 201, response.text
 
 
+def upload_lesson(api: TestClient, training_id: str, **extra: Any) -> None:
+    """One training task whose known answer is "cat" (with `extra` keys, a hint say); opens the training."""
+    lesson = {
+        "pool_id": training_id,
+        "input_values": {"image": "https://img.example/lesson.png"},
+        "known_solutions": [{"output_values": {"result": "cat"}}],
+        **extra,
+    }
+    assert api.post("/api/v1/tasks", params={"open_pool": "true"}, json=[lesson]).status_code == 201
+
+
 def ledger_of(ctx: Context, worker_id: int | str) -> list[Row[Any]]:
     """The worker's ledger entries, in the order they were written."""
     query = select(ledger_entries).where(ledger_entries.c.worker_id == int(worker_id))

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from kvorum import __version__, web
 from kvorum.api import errors, testing
 from kvorum.api.middleware import RequestContext
-from kvorum.api.requester import bodies
+from kvorum.api.requester import bodies, exports
 from kvorum.api.requester import router as requester_router
 from kvorum.api.worker import router as worker_router
 from kvorum.clock import Clock, ShiftedClock
@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     errors.install(app)
     app.include_router(worker_router)  # first: workers call most often, and routes are tried in order
     app.include_router(requester_router)
+    app.include_router(exports.router)
     bodies.install(app)
     web.install(app)
     if isinstance(clock, ShiftedClock):

@@ -10,7 +10,16 @@ from kvorum.schemas.worker import WorkerProfile
 from kvorum.services.accounts import workers
 from kvorum.services.assignments import timers
 from kvorum.services.context import Context
-from tests.helpers import assert_error, created, ledger_of, mixer_pool, take, upload_tasks, worker_client
+from tests.helpers import (
+    assert_error,
+    created,
+    ledger_of,
+    mixer_pool,
+    take,
+    upload_lesson,
+    upload_tasks,
+    worker_client,
+)
 
 
 def test_me_needs_a_worker_token(app_client: TestClient, ctx: Context, token: str) -> None:
@@ -94,12 +103,7 @@ def test_every_way_of_accepting_enters_the_reward_in_the_ledger_once(
 def test_a_free_assignment_moves_no_money(
     api: TestClient, app_client: TestClient, ctx: Context, training: dict[str, Any]
 ) -> None:
-    lesson = {
-        "pool_id": training["id"],
-        "input_values": {"image": "https://img.example/lesson.png"},
-        "known_solutions": [{"output_values": {"result": "cat"}}],
-    }
-    assert api.post("/api/v1/tasks", params={"open_pool": "true"}, json=[lesson]).status_code == 201
+    upload_lesson(api, training["id"])
     client = worker_client(app_client, ctx, "wanda")
     accepted = _work(client, training["id"])
     status = api.get(f"/api/v1/assignments/{accepted}").json()["status"]
