@@ -1,12 +1,12 @@
 """The `kvorum` command: thin wrappers that parse flags and call into the application."""
 
 import logging
-import math
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, get_args
 
@@ -28,7 +28,7 @@ from kvorum.simulate import config as crowd_config
 from kvorum.simulate import progress
 from kvorum.simulate.server import DEFAULT_URL, checked_url
 from kvorum.store import db, migrate
-from kvorum.store.accounts import REQUESTERS, WORKERS
+from kvorum.store.accounts import REQUESTERS, WORKERS, Accounts
 
 app = typer.Typer(help="kvorum: a self-hosted crowdsourcing platform with a Toloka-compatible API.")
 db_app = typer.Typer(help="Database schema.")
@@ -206,19 +206,18 @@ class LocalAccounts:
         self.context = context
 
     def worker_tokens(self, names: Sequence[str]) -> list[str]:
-        return [self._token(name) for name in names]
-
-    def _token(self, name: str) -> str:
-        try:
-            return workers.create_worker(self.context, name=name, profile=WorkerProfile(languages=["EN"]))[1]
-        except Conflict:
-            return accounts.issue_token(self.context, WORKERS, name=name)
+        profile = WorkerProfile(languages=["EN"])
+        make = partial(workers.create_worker, self.context, profile=profile)
+        return [self._token(WORKERS, name, make) for name in names]
 
     def requester_token(self, name: str) -> str:
+        return self._token(REQUESTERS, name, partial(accounts.create_requester, self.context))
+
+    def _token(self, kind: Accounts, name: str, make: Callable[..., tuple[object, str]]) -> str:
         try:
-            return accounts.create_requester(self.context, name=name)[1]
+            return make(name=name)[1]
         except Conflict:
-            return accounts.issue_token(self.context, REQUESTERS, name=name)
+            return accounts.issue_token(self.context, kind, name=name)
 
 
 Share = Annotated[float | None, typer.Option(min=0, max=1, show_default=False)]
@@ -276,7 +275,7 @@ def simulate(
         "seed": seed,
         "crowd": {
             "workers": workers,
-            **{kind: {"share": share} for kind, share in shares.items() if share is not None},
+            **{kind: {"share": share} for kind, share in shares.items()},
         },
         "truth": {"tasks": tasks, "classes": classes, "tsv": None if truth is None else str(truth)},
         "run": {
@@ -309,14 +308,10 @@ def simulate(
             crowd_accounts = local
         if token is None and local is not None and not simulation.pools:
             token = local.requester_token(requester)
-        expected = simulation.max_assignments
-        if not simulation.pools:
-            suites = math.ceil(len(ground_truth.items) / simulation.setup.tasks_per_suite)
-            expected = min(expected, suites * simulation.setup.overlap)
         console.print(f"simulating {simulation.crowd.workers} workers on {target}")
-        with progress.progress_bar(console, expected) as observe:
+        with progress.progress_bar(console, simulation.expected_assignments(ground_truth)) as observe:
             result = crowd_simulation.run(
-                simulation, ground_truth, crowd_accounts, requester_token=token, observe=observe
+                replace(simulation, requester_token=token), ground_truth, crowd_accounts, observe
             )
     except crowd_simulation.SimulationError as exc:
         raise _fail(str(exc)) from None

@@ -57,8 +57,9 @@ def test_the_server_stores_exactly_the_answers_the_crowd_gave(
         seed=2,
         url=time_travel_server.url,
         setup=Setup(overlap=2, tasks_per_suite=3),
+        requester_token=time_travel_server.token,
     )
-    result = run(simulation, truth, local_accounts, requester_token=time_travel_server.token)
+    result = run(simulation, truth, local_accounts)
 
     assert result.time_travel and result.stopped_by == "done"
     assert result.simulated_seconds > 0
@@ -98,8 +99,9 @@ def test_walking_away_leaves_an_assignment_the_server_expires(
         crowd=CrowdSpec(workers=3, groups=groups, prefix="walkout"),
         url=time_travel_server.url,
         setup=Setup(overlap=1, tasks_per_suite=2, assignment_max_duration_seconds=60),
+        requester_token=time_travel_server.token,
     )
-    result = run(simulation, generate(2, 6, seed=3), local_accounts, requester_token=time_travel_server.token)
+    result = run(simulation, generate(2, 6, seed=3), local_accounts)
     abandoned = {suite for worker in result.workers for suite in worker.abandoned}
     assert len(abandoned) == 3 and result.answer_count == 0
     assert {a["status"] for a in stored_assignments(time_travel_server, result.pools[0])} == {"ACTIVE"}
@@ -114,11 +116,13 @@ def test_a_restricted_worker_sees_the_ban_and_stops(
     time_travel_server: LiveServer, local_accounts: LocalAccounts
 ) -> None:
     truth = generate(classes=2, tasks=6, seed=4)
+    token = time_travel_server.token
     first = run(
-        Simulation(crowd=crowd("banned"), url=time_travel_server.url, max_assignments=1),
+        Simulation(
+            crowd=crowd("banned"), url=time_travel_server.url, max_assignments=1, requester_token=token
+        ),
         truth,
         local_accounts,
-        requester_token=time_travel_server.token,
     )
     banned = next(worker for worker in first.workers if worker.taken == 1)
     restriction = {"scope": "POOL", "pool_id": first.pools[0], "user_id": banned.user_id}
@@ -163,11 +167,13 @@ def test_a_seed_makes_a_worker_answer_a_task_the_same_way_in_every_run(
 ) -> None:
     truth = generate(classes=4, tasks=TASKS, seed=5)
     simulation = Simulation(
-        crowd=crowd("twice", mediocre=0.5), seed=5, url=time_travel_server.url, setup=Setup(overlap=3)
+        crowd=crowd("twice", mediocre=0.5),
+        seed=5,
+        url=time_travel_server.url,
+        setup=Setup(overlap=3),
+        requester_token=time_travel_server.token,
     )
-    first, second = (
-        run(simulation, truth, local_accounts, requester_token=time_travel_server.token) for _ in range(2)
-    )
+    first, second = (run(simulation, truth, local_accounts) for _ in range(2))
     assert first.pools != second.pools
     assert [w.profile for w in first.workers] == [w.profile for w in second.workers]
     one, other = answers_of(first), answers_of(second)

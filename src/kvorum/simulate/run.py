@@ -2,6 +2,7 @@
 bounded in assignments and in time."""
 
 import asyncio
+import math
 import random
 import time
 from collections.abc import Callable
@@ -42,6 +43,16 @@ class Simulation:
     time_scale: float = 0.01
     """Wall-clock seconds slept per simulated second on a server whose clock cannot be moved."""
     connections: int = 32
+    requester_token: str | None = field(default=None, repr=False)
+    """For creating the pool from the ground truth; not needed when `pools` are given."""
+
+    def expected_assignments(self, truth: GroundTruth) -> int:
+        """How many assignments the run should take: the pool made from the ground truth, filled to its
+        overlap, or `max_assignments` on given pools (skips and walk-outs add a few more)."""
+        if self.pools:
+            return self.max_assignments
+        suites = math.ceil(len(truth.items) / self.setup.tasks_per_suite)
+        return min(self.max_assignments, suites * self.setup.overlap)
 
     def __post_init__(self) -> None:
         if self.max_assignments < 1 or self.max_seconds <= 0:
@@ -92,34 +103,23 @@ class _Crew:
 
 
 async def simulate(
-    simulation: Simulation,
-    truth: GroundTruth,
-    accounts: Accounts,
-    *,
-    requester_token: str | None = None,
-    observe: Observer | None = None,
+    simulation: Simulation, truth: GroundTruth, accounts: Accounts, observe: Observer | None = None
 ) -> SimulationResult:
     """Run the crowd on the server until the work, the assignments allowed or the time runs out."""
-    if not simulation.pools and requester_token is None:
+    if not simulation.pools and simulation.requester_token is None:
         raise ConfigError("creating the pool from the ground truth needs a requester token")
-    profiles = crowd.profiles(simulation.crowd, truth.labels, simulation.seed)
-    server = Server(simulation.url, requester_token=requester_token, connections=simulation.connections)
+    server = Server(
+        simulation.url, requester_token=simulation.requester_token, connections=simulation.connections
+    )
     try:
-        time_travel = await server.time_travel()
-        pools = simulation.pools or (await classification.create(server, truth, simulation.setup),)
-        tokens = await asyncio.to_thread(accounts.worker_tokens, [profile.name for profile in profiles])
-        workers = [WorkerRun(profile) for profile in profiles]
-        ids = await asyncio.gather(*(server.worker_id(token) for token in tokens))
-        for worker, user_id in zip(workers, ids, strict=True):
-            worker.user_id = user_id
-        result = SimulationResult(pools, truth.labels, workers, time_travel)
+        result, tokens = await _prepare(server, simulation, truth, accounts)
         bounds = _Bounds(simulation)
-        pace = ServerClock(server) if time_travel else RealPace(simulation.time_scale, bounds.deadline)
+        pace = ServerClock(server) if result.time_travel else RealPace(simulation.time_scale, bounds.deadline)
         observer = observe or (lambda _: None)
         crew = _Crew(server, truth, simulation.setup, pace, bounds, result, observer, simulation.seed)
-        for _ in workers:
+        for _ in result.workers:
             pace.enter()
-        runs = [_work(crew, worker, token, pools) for worker, token in zip(workers, tokens, strict=True)]
+        runs = [_work(crew, worker, token) for worker, token in zip(result.workers, tokens, strict=True)]
         try:
             async with asyncio.timeout(simulation.max_seconds + GRACE_S):
                 await asyncio.gather(*runs)
@@ -135,24 +135,31 @@ async def simulate(
 
 
 def run(
-    simulation: Simulation,
-    truth: GroundTruth,
-    accounts: Accounts,
-    *,
-    requester_token: str | None = None,
-    observe: Observer | None = None,
+    simulation: Simulation, truth: GroundTruth, accounts: Accounts, observe: Observer | None = None
 ) -> SimulationResult:
     """`simulate` on an event loop of its own."""
-    return asyncio.run(
-        simulate(simulation, truth, accounts, requester_token=requester_token, observe=observe)
-    )
+    return asyncio.run(simulate(simulation, truth, accounts, observe))
 
 
-async def _work(crew: _Crew, worker: WorkerRun, token: str, pools: tuple[str, ...]) -> None:
+async def _prepare(
+    server: Server, simulation: Simulation, truth: GroundTruth, accounts: Accounts
+) -> tuple[SimulationResult, list[str]]:
+    """The pools (made from the ground truth when none are given) and the crowd's accounts: an empty
+    result, and each worker's token."""
+    time_travel = await server.time_travel()
+    pools = simulation.pools or (await classification.create(server, truth, simulation.setup),)
+    profiles = crowd.profiles(simulation.crowd, truth.labels, simulation.seed)
+    tokens = await asyncio.to_thread(accounts.worker_tokens, [profile.name for profile in profiles])
+    ids = await asyncio.gather(*(server.worker_id(token) for token in tokens))
+    workers = [WorkerRun(profile, user_id) for profile, user_id in zip(profiles, ids, strict=True)]
+    return SimulationResult(pools, truth.labels, workers, time_travel), tokens
+
+
+async def _work(crew: _Crew, worker: WorkerRun, token: str) -> None:
     """One worker: the pools in order, each until it has nothing left for them or shuts them out."""
     rng = crowd.choices_rng(crew.seed, worker.profile.index)
     try:
-        for pool_id in pools:
+        for pool_id in crew.result.pools:
             while crew.bounds.take_one():
                 taken = await crew.server.take(token, pool_id)
                 if isinstance(taken, Refusal):
