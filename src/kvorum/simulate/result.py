@@ -35,7 +35,8 @@ def share_correct(answers: list[GivenAnswer]) -> float | None:
 
 @dataclass(frozen=True, slots=True)
 class Ban:
-    """The worker was shut out: the refusal the server gave, and when (seconds into the run)."""
+    """The worker was shut out: the refusal the server gave, and when (seconds into the run, on the
+    server's clock in time-travel mode)."""
 
     pool_id: str
     message: str
@@ -54,6 +55,9 @@ class WorkerRun:
     lost: list[str] = field(default_factory=list)
     """Assignments the server took back before the worker submitted (expired, or a ban)."""
     ban: Ban | None = None
+    refused: dict[str, str] = field(default_factory=dict)
+    """Pools that turned the worker away for another reason than a ban (a training not passed,
+    a filter, a closed pool), with the server's message."""
     earned: Decimal = Decimal(0)
     """Rewards of the assignments the worker submitted."""
 

@@ -101,6 +101,10 @@ class _Crew:
     observe: Observer
     seed: int
 
+    def seconds(self) -> float:
+        """Seconds into the run: on the server's clock in time-travel mode, else on the wall clock."""
+        return self.pace.now if isinstance(self.pace, ServerClock) else self.bounds.elapsed()
+
 
 async def simulate(
     simulation: Simulation, truth: GroundTruth, accounts: Accounts, observe: Observer | None = None
@@ -165,9 +169,11 @@ async def _work(crew: _Crew, worker: WorkerRun, token: str) -> None:
                 if isinstance(taken, Refusal):
                     crew.bounds.give_back()
                     if "restricted" in taken.message:
-                        worker.ban = Ban(pool_id, taken.message, crew.bounds.elapsed())
+                        worker.ban = Ban(pool_id, taken.message, crew.seconds())
                         crew.observe(crew.result)
                         return
+                    if taken.code != "ALL_ASSIGNMENTS_EXHAUSTED":
+                        worker.refused[pool_id] = taken.message
                     break
                 if not await _do(crew, worker, token, taken, rng):
                     return
