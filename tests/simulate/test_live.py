@@ -4,6 +4,7 @@ the simulated workers gave, skips and walk-outs show as such, and a restricted w
 import asyncio
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -180,3 +181,15 @@ def test_a_seed_makes_a_worker_answer_a_task_the_same_way_in_every_run(
     common = one.keys() & other.keys()
     assert len(common) >= TASKS
     assert {key: one[key] for key in common} == {key: other[key] for key in common}
+
+
+def test_tokens_the_server_does_not_know_are_a_clear_error(
+    real_time_server: LiveServer, tmp_path: Path
+) -> None:
+    tokens = tmp_path / "tokens.tsv"
+    tokens.write_text("".join(f"sim-{n:04d}\tnot-a-token-{n}\n" for n in range(1, 3)))
+    arguments = ["simulate", "--url", real_time_server.url, "--workers", "2", "--pool", "1"]
+    result = CliRunner().invoke(app, [*arguments, "--worker-tokens", str(tokens), "--token", "unused"])
+    assert result.exit_code == 1
+    assert "does not know the workers' tokens" in result.output
+    assert "Traceback" not in result.output

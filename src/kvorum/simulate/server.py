@@ -68,10 +68,15 @@ class Server:
         try:
             return await self.http.request(method, path, **kwargs)
         except httpx.TransportError as exc:
-            raise ServerError(f"{method} {self.url}{path}: {exc!r}") from None
+            raise ServerError(f"{method} {self.url}{path}: cannot reach the server ({exc!r})") from None
 
-    async def _expect(self, method: str, path: str, statuses: tuple[int, ...], **kwargs: Any) -> Any:
+    async def _expect(
+        self, method: str, path: str, statuses: tuple[int, ...], unauthorized: str = "", **kwargs: Any
+    ) -> Any:
+        """The JSON of an answer with one of `statuses`; a ServerError (`unauthorized` on a 401) else."""
         response = await self._call(method, path, **kwargs)
+        if response.status_code == 401 and unauthorized:
+            raise ServerError(unauthorized)
         if response.status_code not in statuses:
             raise ServerError(f"{method} {path} answered {response.status_code}: {response.text[:500]}")
         return response.json() if response.content else None
@@ -89,7 +94,10 @@ class Server:
     # The worker API.
 
     async def worker_id(self, token: str) -> str:
-        me = await self._expect("GET", "/api/worker/v1/me", (200,), headers=_bearer(token))
+        unknown = f"{self.url} does not know the workers' tokens: were the accounts made in its database?"
+        me = await self._expect(
+            "GET", "/api/worker/v1/me", (200,), headers=_bearer(token), unauthorized=unknown
+        )
         return str(me["id"])
 
     async def take(self, token: str, pool_id: str) -> dict[str, Any] | Refusal:
