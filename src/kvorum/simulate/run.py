@@ -12,11 +12,12 @@ from typing import Any
 
 from kvorum.simulate import behaviours, classification, crowd
 from kvorum.simulate.accounts import Accounts
+from kvorum.simulate.behaviours import Profile
 from kvorum.simulate.crowd import CrowdSpec
 from kvorum.simulate.errors import ConfigError
 from kvorum.simulate.pace import Pace, RealPace, ServerClock
 from kvorum.simulate.result import Ban, GivenAnswer, SimulationResult, StopReason, WorkerRun
-from kvorum.simulate.server import DEFAULT_URL, Refusal, Server
+from kvorum.simulate.server import DEFAULT_URL, Refusal, Server, checked_url
 from kvorum.simulate.truth import GroundTruth, task_key
 
 GRACE_S = 60.0
@@ -55,6 +56,7 @@ class Simulation:
         return min(self.max_assignments, suites * self.setup.overlap)
 
     def __post_init__(self) -> None:
+        checked_url(self.url, explicit=True)
         if self.max_assignments < 1 or self.max_seconds <= 0:
             raise ConfigError("run: max_assignments and max_seconds must be positive")
         if not 0 <= self.time_scale <= 10:
@@ -197,23 +199,9 @@ async def _do(
         skipped = await crew.server.skip(token, assignment["id"])
         (worker.lost if isinstance(skipped, Refusal) else worker.skipped).append(assignment["id"])
         return True
-    output = crew.setup.output
-    given = [
-        GivenAnswer(
-            pool_id=assignment["pool_id"],
-            assignment_id=assignment["id"],
-            task_id=task["id"],
-            task_key=key,
-            given=behaviours.answer(
-                profile, crew.truth.labels, truth, crowd.answer_rng(crew.seed, profile, key)
-            ),
-            truth=truth,
-        )
-        for task in tasks
-        for key in (task_key(task["input_values"]),)
-        for truth in (crew.truth.label_of(task["input_values"]),)
-    ]
-    submitted = await crew.server.submit(token, assignment["id"], [{output: a.given} for a in given])
+    given = [_answer(crew, profile, assignment, task) for task in tasks]
+    outputs = [{crew.setup.output: answer.given} for answer in given]
+    submitted = await crew.server.submit(token, assignment["id"], outputs)
     if isinstance(submitted, Refusal):
         worker.lost.append(assignment["id"])
         return True
@@ -221,3 +209,17 @@ async def _do(
     worker.answers.extend(given)
     worker.earned += Decimal(str(assignment.get("reward", 0)))
     return True
+
+
+def _answer(crew: _Crew, profile: Profile, assignment: dict[str, Any], task: dict[str, Any]) -> GivenAnswer:
+    key = task_key(task["input_values"])
+    truth = crew.truth.label_of(task["input_values"])
+    rng = crowd.answer_rng(crew.seed, profile, key)
+    return GivenAnswer(
+        pool_id=assignment["pool_id"],
+        assignment_id=assignment["id"],
+        task_id=task["id"],
+        task_key=key,
+        given=behaviours.answer(profile, crew.truth.labels, truth, rng),
+        truth=truth,
+    )
