@@ -4,6 +4,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from kvorum.cli import LocalAccounts
+from kvorum.clock import Clock
+from kvorum.services.context import Context
+from kvorum.settings import Settings
+from kvorum.store import db
 from tests.support.databases import BACKENDS
 from tests.support.live import LiveServer, live_server_on_fresh_database
 
@@ -26,3 +31,12 @@ def real_time_server(
     folder = tmp_path_factory.mktemp(f"simulate-real-{request.param}")
     with live_server_on_fresh_database(request.param, request, folder) as server:
         yield server
+
+
+@pytest.fixture
+def local_accounts(time_travel_server: LiveServer) -> Iterator[LocalAccounts]:
+    """Accounts made in the time-travel server's database, as `kvorum simulate` makes them."""
+    url = time_travel_server.database_url
+    context = Context(db=db.Database(db.create(url)), clock=Clock(), settings=Settings(database_url=url))
+    yield LocalAccounts(context)
+    context.db.dispose()

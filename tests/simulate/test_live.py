@@ -2,35 +2,21 @@
 the simulated workers gave, skips and walk-outs show as such, and a restricted worker sees its ban."""
 
 import asyncio
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from typer.testing import CliRunner
 
 from kvorum.cli import LocalAccounts, app
-from kvorum.clock import Clock
-from kvorum.services.context import Context
-from kvorum.settings import Settings
 from kvorum.simulate import CrowdSpec, Setup, Simulation, SimulationResult, generate, run
 from kvorum.simulate.crowd import DEFAULT_GROUPS
 from kvorum.simulate.server import Server
-from kvorum.store import db
 from tests.support.live import LiveServer
 
 TASKS = 24
 WORKERS = 6
-
-
-@pytest.fixture
-def local_accounts(time_travel_server: LiveServer) -> Iterator[LocalAccounts]:
-    url = time_travel_server.database_url
-    context = Context(db=db.Database(db.create(url)), clock=Clock(), settings=Settings(database_url=url))
-    yield LocalAccounts(context)
-    context.db.dispose()
 
 
 def crowd(prefix: str, **shares: float) -> CrowdSpec:

@@ -3,11 +3,9 @@ toloka-kit: a golden-set ban and a fast-answer ban catch adversarial workers and
 see their bans) and spare the honest; a training lets the good workers into its pool and keeps the
 others out."""
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import httpx
-import pytest
 from toloka.client import Pool, Task, TolokaClient, Training, actions, collectors, conditions
 from toloka.client.project import field_spec
 from toloka.client.project.task_spec import TaskSpec
@@ -15,26 +13,14 @@ from toloka.client.project.view_spec import ClassicViewSpec
 from toloka.client.quality_control import QualityControl
 
 from kvorum.cli import LocalAccounts
-from kvorum.clock import Clock
-from kvorum.services.context import Context
-from kvorum.settings import Settings
 from kvorum.simulate import CrowdSpec, GroundTruth, Simulation, generate, run
 from kvorum.simulate.crowd import DEFAULT_GROUPS
-from kvorum.store import db
 from tests.compat import builders
 from tests.support.live import LiveServer
 
 REAL, GOLDEN = 30, 12
 FAST = 20
 """A suite submitted in under this many seconds of server time is a fast answer."""
-
-
-@pytest.fixture
-def local_accounts(time_travel_server: LiveServer) -> Iterator[LocalAccounts]:
-    url = time_travel_server.database_url
-    context = Context(db=db.Database(db.create(url)), clock=Clock(), settings=Settings(database_url=url))
-    yield LocalAccounts(context)
-    context.db.dispose()
 
 
 def classification(client: TolokaClient, truth: GroundTruth) -> str:
