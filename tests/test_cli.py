@@ -107,3 +107,35 @@ def test_worker_profile_errors(tmp_path: Path, args: list[str], message: str) ->
     url = f"sqlite:///{tmp_path / 'kvorum.db'}"
     result = runner.invoke(app, ["worker", "create", "wanda", *args, "--database-url", url])
     assert result.exit_code == 1 and message in result.output
+
+
+def test_worker_token_issues_another_worker_token(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'kvorum.db'}"
+    first = (
+        runner.invoke(app, ["worker", "create", "wanda", "--database-url", url])
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    again = runner.invoke(app, ["worker", "token", "wanda", "--database-url", url])
+    assert again.exit_code == 0, again.output
+    second = again.stdout.strip().splitlines()[-1]
+    context = Context(db=db.Database(db.create(url)), clock=Clock(), settings=Settings(database_url=url))
+    try:
+        assert second != first
+        assert (
+            workers.authenticate(context, token=second).name
+            == workers.authenticate(context, token=first).name
+        )
+    finally:
+        context.db.dispose()
+    unknown = runner.invoke(app, ["worker", "token", "nobody", "--database-url", url])
+    assert unknown.exit_code == 1 and "No account" in unknown.output
+
+
+def test_invite_create_prints_one_code_a_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'kvorum.db'}"
+    made = runner.invoke(app, ["invite", "create", "--count", "3", "--database-url", url])
+    assert made.exit_code == 0, made.output
+    codes = made.stdout.strip().splitlines()
+    assert len(codes) == len(set(codes)) == 3 and all(len(code) >= 16 for code in codes)
+    assert runner.invoke(app, ["invite", "create", "--count", "0", "--database-url", url]).exit_code != 0

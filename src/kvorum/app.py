@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from kvorum import __version__
+from kvorum import __version__, web
 from kvorum.api import errors, testing
 from kvorum.api.middleware import RequestContext
 from kvorum.api.requester import bodies
@@ -43,12 +43,20 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         runner.stop()
         context.db.dispose()
 
-    app = FastAPI(title="kvorum", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="kvorum",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
     app.state.context = context
     errors.install(app)
     app.include_router(worker_router)  # first: workers call most often, and routes are tried in order
     app.include_router(requester_router)
     bodies.install(app)
+    web.install(app)
     if isinstance(clock, ShiftedClock):
         app.include_router(testing.router)
     app.add_middleware(RequestContext, max_body_bytes=settings.max_body_bytes)

@@ -19,8 +19,8 @@ from kvorum import simulate as crowd_simulation
 from kvorum.clock import Clock
 from kvorum.jobs.runner import Runner
 from kvorum.schemas.worker import ClientType, Education, Gender, WorkerProfile
+from kvorum.services.accounts import invites, workers
 from kvorum.services.accounts import requesters as accounts
-from kvorum.services.accounts import workers
 from kvorum.services.context import Context
 from kvorum.services.errors import Conflict, DomainError
 from kvorum.settings import Settings
@@ -34,9 +34,11 @@ app = typer.Typer(help="kvorum: a self-hosted crowdsourcing platform with a Tolo
 db_app = typer.Typer(help="Database schema.")
 requester_app = typer.Typer(help="Requester accounts and API tokens.")
 worker_app = typer.Typer(help="Worker accounts and API tokens.")
+invite_app = typer.Typer(help="Invite codes for sign-up by invitation.")
 app.add_typer(db_app, name="db")
 app.add_typer(requester_app, name="requester")
 app.add_typer(worker_app, name="worker")
+app.add_typer(invite_app, name="invite")
 console = Console(stderr=True, soft_wrap=True)
 
 DatabaseUrl = Annotated[
@@ -97,15 +99,20 @@ def requester_create(name: str, database_url: DatabaseUrl = None) -> None:
     print(token)
 
 
-@requester_app.command("token")
-def requester_token(name: str, database_url: DatabaseUrl = None) -> None:
-    """Issue another API token for a requester; the last line printed is the token."""
+def _print_new_token(kind: Accounts, name: str, database_url: str | None) -> None:
+    """Issue another API token for the account and print it as the last line."""
     try:
-        token = accounts.issue_token(_context(database_url), REQUESTERS, name=name)
+        token = accounts.issue_token(_context(database_url), kind, name=name)
     except DomainError as exc:
         raise _fail(exc.message) from None
     console.print(f"new API token for {name!r}:")
     print(token)
+
+
+@requester_app.command("token")
+def requester_token(name: str, database_url: DatabaseUrl = None) -> None:
+    """Issue another API token for a requester; the last line printed is the token."""
+    _print_new_token(REQUESTERS, name, database_url)
 
 
 def _choices(literal: object) -> str:
@@ -154,6 +161,23 @@ def worker_create(
         raise _fail(exc.message) from None
     console.print(f"worker {worker.name!r} created with id {worker.id}; API token:")
     print(token)
+
+
+@worker_app.command("token")
+def worker_token(name: str, database_url: DatabaseUrl = None) -> None:
+    """Issue another worker API token; the last line printed is the token."""
+    _print_new_token(WORKERS, name, database_url)
+
+
+@invite_app.command("create")
+def invite_create(
+    count: Annotated[int, typer.Option(min=1, max=1000, help="how many codes")] = 1,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Create invite codes for sign-up by invitation (KVORUM_SIGNUP=invite), one a line."""
+    codes = invites.create_invites(_context(database_url), count=count)
+    console.print(f"{len(codes)} invite code(s), each good for one sign-up:")
+    print("\n".join(codes))
 
 
 @app.command()

@@ -34,6 +34,12 @@ class WorkerAssignmentOut(BaseModel):
     skipped: UtcDateTime | None = None
     expired: UtcDateTime | None = None
     solutions: list[Solution] | None = None
+    view_spec: dict[str, Any]
+    """The project's view spec, as the requester saved it: how to draw the tasks."""
+    output_spec: dict[str, Any]
+    """The fields each solution's output_values must have."""
+    instructions: str
+    """The pool's (or else the project's) instructions; requester HTML, to be sanitized before it is shown."""
 
 
 class FeedbackOut(BaseModel):
@@ -59,6 +65,8 @@ class PoolOfferOut(BaseModel):
     description: str
     instructions: str
     priority: int
+    assignment_max_duration_seconds: int
+    """How long an assignment of the pool may stay active."""
 
 
 class EarningsOut(BaseModel):

@@ -5,7 +5,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Column, Connection, Row, Select, Table, bindparam, insert, select
+from sqlalchemy import Column, Connection, Row, Select, Table, bindparam, insert, select, update
 
 from kvorum.store.tables import api_tokens, requesters, worker_tokens, workers
 
@@ -55,3 +55,8 @@ def insert_token(
 
 def by_token(conn: Connection, kind: Accounts, *, token_hash: str) -> Row[Any] | None:
     return conn.execute(kind.by_token_query, {"token_hash": token_hash}).first()
+
+
+def update_worker(conn: Connection, *, worker_id: int, **values: Any) -> None:
+    """Set columns of a worker (`profile`, `password_hash`)."""
+    conn.execute(update(workers).where(workers.c.id == worker_id).values(**values))

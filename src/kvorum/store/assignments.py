@@ -330,3 +330,17 @@ def of_worker(
         .order_by(assignments.c.created, assignments.c.id)
     )
     return conn.execute(query).all()
+
+
+def page_of_worker(
+    conn: Connection, *, worker_id: int, status: str | None, after: str | None, limit: int
+) -> tuple[Sequence[Row[Any]], bool]:
+    """A page of the worker's assignments in id order (oldest first), after the id `after`; whether
+    more follow."""
+    query = select(assignments).where(assignments.c.worker_id == worker_id)
+    if status is not None:
+        query = query.where(assignments.c.status == status)
+    if after is not None:
+        query = query.where(assignments.c.id > after)
+    rows = conn.execute(query.order_by(assignments.c.id).limit(limit + 1)).all()
+    return rows[:limit], len(rows) > limit

@@ -419,3 +419,47 @@ ledger_entries = Table(
 assignment it names, if any). `amount` is in micro-USD, exact for rewards like 0.005 and whole-cent
 bonuses alike, so sums add up. The unique keys allow one reward per assignment and one entry per
 bonus."""
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("worker_id", ForeignKey("workers.id"), nullable=False, index=True),
+    Column("session_hash", String(64), nullable=False, unique=True),
+    Column("created", DateTime, nullable=False),
+    Column("expires", DateTime, nullable=False),
+    Column("revoked", DateTime),
+)
+"""A worker's signed-in browser: the SHA-256 of the random session id its cookie carries."""
+
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("subject", String(300), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Index("ix_sign_in_failures_subject_at", "subject", "at"),
+)
+"""Each failed sign-in, once under the account name (`account:<name>`) and once under the client
+address (`address:<ip>`): the rate limit counts them within a window, in every server process."""
+
+invite_codes = Table(
+    "invite_codes",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("code_hash", String(64), nullable=False, unique=True),
+    Column("created", DateTime, nullable=False),
+    Column("used_by", ForeignKey("workers.id")),
+    Column("used", DateTime),
+)
+"""Codes that let a person sign up when sign-up is by invitation; each signs up one worker."""
+
+server_keys = Table(
+    "server_keys",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("secret", LargeBinary, nullable=False),
+    Column("created", DateTime, nullable=False),
+)
+"""Secrets every server process shares, made once: the key that signs session cookies and form
+tokens."""

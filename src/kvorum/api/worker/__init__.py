@@ -5,11 +5,13 @@ Answers leave out absent values (response_model_exclude_none), as Toloka's objec
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from kvorum.api.auth import context
 from kvorum.api.worker import views
+from kvorum.schemas.assignment import Status
+from kvorum.schemas.page import PageOut
 from kvorum.schemas.worker_api import MeOut, PoolOfferOut, SubmittedAssignmentOut, WorkerAssignmentOut
 from kvorum.services.accounts import workers
 from kvorum.services.accounts.workers import Worker
@@ -27,6 +29,7 @@ def worker(request: Request) -> Worker:
 
 
 CurrentWorker = Annotated[Worker, Depends(worker)]
+MAX_PAGE = 500
 router = APIRouter(prefix="/api/worker/v1", tags=["worker"])
 
 # The routes are coroutines that run the service in the thread pool: FastAPI then checks the
@@ -51,6 +54,22 @@ async def take_assignment(pool_id: str, me: CurrentWorker, request: Request) -> 
     """Issue a task suite of the pool: 201 with the ACTIVE assignment, or 404/409 when there is none."""
     return views.assignment(
         await run_in_threadpool(issuing.issue, context(request), worker=me, pool_id=pool_id)
+    )
+
+
+@router.get("/assignments", response_model_exclude_none=True)
+async def list_assignments(
+    me: CurrentWorker,
+    request: Request,
+    status: Status | None = None,
+    id_gt: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+) -> PageOut[WorkerAssignmentOut]:
+    """This worker's own assignments, oldest first, optionally of one status; page on with `id_gt`."""
+    return views.assignments(
+        await run_in_threadpool(
+            lifecycle.list_for_worker, context(request), worker=me, status=status, after=id_gt, limit=limit
+        )
     )
 
 

@@ -4,6 +4,7 @@ A task shows its worker only the inputs the project does not hide; known solutio
 out (a hint reaches the worker only as feedback on their own training answer).
 """
 
+from kvorum.schemas.page import PageOut
 from kvorum.schemas.worker_api import (
     EarningsOut,
     MeOut,
@@ -18,16 +19,7 @@ from kvorum.services.workforce.ledger import usd
 
 
 def _fields(handed: WorkerAssignment) -> dict[str, object]:
-    assignment, hidden = handed.assignment, handed.hidden_inputs
-    tasks = [
-        {
-            "id": task["id"],
-            "input_values": {key: value for key, value in task["input_values"].items() if key not in hidden}
-            if hidden
-            else task["input_values"],
-        }
-        for task in assignment.tasks
-    ]
+    assignment = handed.assignment
     return {
         "id": assignment.id,
         "pool_id": str(assignment.pool_id),
@@ -35,7 +27,7 @@ def _fields(handed: WorkerAssignment) -> dict[str, object]:
         "status": assignment.status,
         "reward": assignment.reward,
         "expires": assignment.expires,
-        "tasks": tasks,
+        "tasks": handed.shown_tasks(),
         "created": assignment.created,
         "submitted": assignment.submitted,
         "accepted": assignment.accepted,
@@ -43,11 +35,19 @@ def _fields(handed: WorkerAssignment) -> dict[str, object]:
         "skipped": assignment.skipped,
         "expired": assignment.expired,
         "solutions": assignment.solutions,
+        "view_spec": handed.task_spec["view_spec"],
+        "output_spec": handed.task_spec["output_spec"],
+        "instructions": handed.instructions,
     }
 
 
 def assignment(handed: WorkerAssignment) -> WorkerAssignmentOut:
     return WorkerAssignmentOut.model_validate(_fields(handed))
+
+
+def assignments(page: tuple[list[WorkerAssignment], bool]) -> PageOut[WorkerAssignmentOut]:
+    items, has_more = page
+    return PageOut[WorkerAssignmentOut](items=[assignment(item) for item in items], has_more=has_more)
 
 
 def submitted(handed: WorkerAssignment) -> SubmittedAssignmentOut:
@@ -67,6 +67,7 @@ def offer(pool: PoolOffer) -> PoolOfferOut:
         description=pool.description,
         instructions=pool.instructions,
         priority=pool.priority,
+        assignment_max_duration_seconds=int(pool.time_allowed.total_seconds()),
     )
 
 

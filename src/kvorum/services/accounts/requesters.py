@@ -1,6 +1,7 @@
 """Requester accounts and API tokens."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row
@@ -21,16 +22,22 @@ class Requester:
 def open_account(ctx: Context, accounts: Accounts, *, name: str, **values: Any) -> tuple[int, str]:
     """Create a requester or worker account (`accounts` says which) and its first API token;
     (account id, token)."""
+    with ctx.db.write() as conn:
+        return insert_account(conn, accounts, name=name, now=ctx.clock.now(), **values)
+
+
+def insert_account(
+    conn: Connection, accounts: Accounts, *, name: str, now: datetime, **values: Any
+) -> tuple[int, str]:
+    """`open_account` within the caller's transaction."""
     name = name.strip()
     if not name:
         raise Conflict("An account name must not be blank")
+    if store.by_name(conn, accounts, name=name) is not None:
+        raise Conflict(f"An account named {name!r} already exists")
     token = new_token()
-    with ctx.db.write() as conn:
-        if store.by_name(conn, accounts, name=name) is not None:
-            raise Conflict(f"An account named {name!r} already exists")
-        now = ctx.clock.now()
-        account_id = store.insert_account(conn, accounts, name=name, now=now, **values)
-        store.insert_token(conn, accounts, account_id=account_id, token_hash=token_hash(token), now=now)
+    account_id = store.insert_account(conn, accounts, name=name, now=now, **values)
+    store.insert_token(conn, accounts, account_id=account_id, token_hash=token_hash(token), now=now)
     return account_id, token
 
 

@@ -5,7 +5,7 @@ uploaded suite); skipping and expiring give it back. Here are the worker's side 
 submitting, skipping their own assignments) and the moves every side makes.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -66,6 +66,19 @@ def hidden_inputs(pool: Pool) -> frozenset[str]:
     return frozenset(name for name, field in task_spec(pool)["input_spec"].items() if field.get("hidden"))
 
 
+def instructions(pool: Pool) -> str:
+    """What the worker reads before and while working: the pool's, or else the project's."""
+    assert pool.project_spec is not None
+    return pool.settings.public_instructions or str(pool.project_spec.get("public_instructions", ""))
+
+
+def handed(
+    assignment: Assignment, pool: Pool, feedback: Sequence[Feedback] | None = None
+) -> WorkerAssignment:
+    """The assignment as its worker is shown it."""
+    return WorkerAssignment(assignment, hidden_inputs(pool), task_spec(pool), instructions(pool), feedback)
+
+
 def pool_of(conn: Connection, assignment: Assignment) -> Pool:
     row = pool_store.get_for_workers(conn, pool_id=assignment.pool_id)
     assert row is not None
@@ -83,7 +96,25 @@ def get_for_worker(ctx: Context, *, worker: Worker, assignment_id: str) -> Worke
     with ctx.db.read() as conn:
         assignment = _workers_own(conn, worker, assignment_id)
         pool = pool_of(conn, assignment)
-    return WorkerAssignment(assignment, hidden_inputs(pool))
+    return handed(assignment, pool)
+
+
+def list_for_worker(
+    ctx: Context, *, worker: Worker, status: str | None, after: str | None, limit: int
+) -> tuple[list[WorkerAssignment], bool]:
+    """A page of the worker's own assignments, oldest first, so a client can resume its work;
+    whether more follow."""
+    with ctx.db.read() as conn:
+        rows, has_more = store.page_of_worker(
+            conn, worker_id=worker.id, status=status, after=after, limit=limit
+        )
+        pools: dict[int, Pool] = {}
+        items = []
+        for assignment in map(Assignment.from_row, rows):
+            if assignment.pool_id not in pools:
+                pools[assignment.pool_id] = pool_of(conn, assignment)
+            items.append(handed(assignment, pools[assignment.pool_id]))
+    return items, has_more
 
 
 def _expire_if_late(
@@ -157,7 +188,7 @@ def _record_answers(
         for task, solution in zip(assignment.tasks, solutions, strict=True)
         if task.get("known_solutions") and task["kind"] == "TRAINING"
     ]
-    return WorkerAssignment(answered, hidden_inputs(pool), feedback)
+    return handed(answered, pool, feedback)
 
 
 def skip(ctx: Context, *, worker: Worker, assignment_id: str) -> WorkerAssignment:
@@ -178,4 +209,4 @@ def _give_back(
     skipped = move(conn, assignment, "SKIPPED", now)
     release(conn, assignment)
     events.publish(conn, Skipped(skipped, now))
-    return WorkerAssignment(skipped, hidden_inputs(pool_of(conn, assignment)))
+    return handed(skipped, pool_of(conn, assignment))

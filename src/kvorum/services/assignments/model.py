@@ -81,11 +81,30 @@ class Feedback:
 @dataclass(frozen=True, slots=True)
 class WorkerAssignment:
     """One of a worker's assignments, with what showing it to the worker needs: the input fields the
-    project hides from workers, and after a submit the feedback on training tasks."""
+    project hides from workers, the specs and instructions, and after a submit the feedback on
+    training tasks."""
 
     assignment: Assignment
     hidden_inputs: frozenset[str]
+    task_spec: Mapping[str, Any]
+    """The project's input, output and view specs: what drawing the tasks needs."""
+    instructions: str
     feedback: Sequence[Feedback] | None = None
+
+    def shown_tasks(self) -> list[dict[str, Any]]:
+        """Each task as its worker sees it: its id, and the inputs the project does not hide."""
+        hidden = self.hidden_inputs
+        return [
+            {
+                "id": task["id"],
+                "input_values": {
+                    key: value for key, value in task["input_values"].items() if key not in hidden
+                }
+                if hidden
+                else task["input_values"],
+            }
+            for task in self.assignment.tasks
+        ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,14 +8,14 @@ to one worker in a pool (in one training attempt).
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
 from kvorum.schemas.ids import parse_id
 from kvorum.services.accounts.workers import Worker
 from kvorum.services.assignments.events import Issued
-from kvorum.services.assignments.lifecycle import hidden_inputs
+from kvorum.services.assignments.lifecycle import handed, instructions
 from kvorum.services.assignments.model import Assignment, WorkerAssignment
 from kvorum.services.context import Context
 from kvorum.services.errors import Conflict, NotFound
@@ -49,6 +49,10 @@ class PoolOffer:
     description: str
     instructions: str
     priority: int
+    time_allowed: timedelta
+    """How long an assignment of the pool may stay active."""
+    unavailable: str | None = None
+    """Why the worker cannot take the pool now (on the pool board); None when they can."""
 
 
 def issue(ctx: Context, *, worker: Worker, pool_id: str) -> WorkerAssignment:
@@ -104,7 +108,7 @@ def issue(ctx: Context, *, worker: Worker, pool_id: str) -> WorkerAssignment:
         store.insert_assignment(conn, values, members)
         assignment = Assignment.from_values(values)
         ctx.events.publish(conn, Issued(assignment, now))
-    return WorkerAssignment(assignment, hidden_inputs(pool))
+    return handed(assignment, pool)
 
 
 def _has_work(conn: Connection, pool: Pool, worker: Worker, now: datetime) -> bool:
@@ -118,19 +122,25 @@ def _has_work(conn: Connection, pool: Pool, worker: Worker, now: datetime) -> bo
 
 def available_pools(ctx: Context, *, worker: Worker) -> list[PoolOffer]:
     """The open pools and trainings the worker may take now: trainings first, then by priority."""
+    return [offer for offer in pool_board(ctx, worker=worker) if offer.unavailable is None]
+
+
+def pool_board(ctx: Context, *, worker: Worker) -> list[PoolOffer]:
+    """Every open pool and training, each with why the worker cannot take it now, if they cannot;
+    trainings first, then by priority (what the worker's pages list)."""
     now = ctx.clock.now()
     with ctx.db.read() as conn:
         skills = skill_store.values_of(conn, worker_id=worker.id, now=now)
-        pools = [
-            pool
-            for pool in map(Pool.from_row, pool_store.open_for_workers(conn))
-            if unavailable(conn, pool, worker, skills, now) is None and _has_work(conn, pool, worker, now)
-        ]
-    offers = [_offer(pool) for pool in pools]
+        offers = []
+        for pool in map(Pool.from_row, pool_store.open_for_workers(conn)):
+            reason = unavailable(conn, pool, worker, skills, now)
+            if reason is None and not _has_work(conn, pool, worker, now):
+                reason = "it has no tasks left for you"
+            offers.append(_offer(pool, reason))
     return sorted(offers, key=lambda offer: (offer.type != "TRAINING", -offer.priority, offer.id))
 
 
-def _offer(pool: Pool) -> PoolOffer:
+def _offer(pool: Pool, unavailable: str | None) -> PoolOffer:
     project = pool.project_spec
     assert project is not None
     return PoolOffer(
@@ -139,6 +149,8 @@ def _offer(pool: Pool) -> PoolOffer:
         title=project["public_name"],
         reward=pool.settings.reward,
         description=pool.settings.public_description or project["public_description"],
-        instructions=pool.settings.public_instructions or project.get("public_instructions", ""),
+        instructions=instructions(pool),
         priority=pool.settings.priority,
+        time_allowed=pool.settings.assignment_max_duration,
+        unavailable=unavailable,
     )
