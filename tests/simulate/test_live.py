@@ -111,6 +111,7 @@ def test_a_restricted_worker_sees_the_ban_and_stops(
         truth,
         local_accounts,
     )
+    assert first.stopped_by == "max_assignments" and first.assignments == 1
     banned = next(worker for worker in first.workers if worker.taken == 1)
     restriction = {"scope": "POOL", "pool_id": first.pools[0], "user_id": banned.user_id}
     headers = {"Authorization": f"OAuth {time_travel_server.token}"}
@@ -179,3 +180,15 @@ def test_tokens_the_server_does_not_know_are_a_clear_error(
     assert result.exit_code == 1
     assert "does not know the workers' tokens" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_command_stops_at_its_time_limit_on_a_crowd_from_a_tsv(
+    real_time_server: LiveServer, tmp_path: Path
+) -> None:
+    truth = tmp_path / "truth.tsv"
+    truth.write_text("text\tlabel\n" + "".join(f"item {n}\t{'yes' if n % 3 else 'no'}\n" for n in range(60)))
+    arguments = ["simulate", "--url", real_time_server.url, "--database-url", real_time_server.database_url]
+    options = ["--workers", "3", "--truth", str(truth), "--time-scale", "1", "--max-seconds", "1"]
+    result = CliRunner().invoke(app, [*arguments, *options, "--token", real_time_server.token, "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert "stopped: max_seconds" in result.output
