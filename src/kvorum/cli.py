@@ -4,21 +4,29 @@ import logging
 import os
 import signal
 import sys
-from typing import Annotated, get_args
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+from typing import Annotated, Any, get_args
 
 import typer
 import uvicorn
 from pydantic import ValidationError
 from rich.console import Console
 
+from kvorum import simulate as crowd_simulation
 from kvorum.clock import Clock
 from kvorum.jobs.runner import Runner
 from kvorum.schemas.worker import ClientType, Education, Gender, WorkerProfile
 from kvorum.services.accounts import invites, workers
 from kvorum.services.accounts import requesters as accounts
 from kvorum.services.context import Context
-from kvorum.services.errors import DomainError
+from kvorum.services.errors import Conflict, DomainError
 from kvorum.settings import Settings
+from kvorum.simulate import config as crowd_config
+from kvorum.simulate import progress
+from kvorum.simulate.server import DEFAULT_URL, checked_url
 from kvorum.store import db, migrate
 from kvorum.store.accounts import REQUESTERS, WORKERS, Accounts
 
@@ -212,6 +220,137 @@ def jobs(database_url: DatabaseUrl = None) -> None:
         runner.run()
     finally:
         context.db.dispose()
+
+
+class LocalAccounts:
+    """Simulated workers' accounts made in the server's database, as `kvorum worker create` makes
+    them; a name that exists already gets a new token, so a crowd can come back."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+
+    def worker_tokens(self, names: Sequence[str]) -> list[str]:
+        profile = WorkerProfile(languages=["EN"])
+        make = partial(workers.create_worker, self.context, profile=profile)
+        return [self._token(WORKERS, name, make) for name in names]
+
+    def requester_token(self, name: str) -> str:
+        return self._token(REQUESTERS, name, partial(accounts.create_requester, self.context))
+
+    def _token(self, kind: Accounts, name: str, make: Callable[..., tuple[object, str]]) -> str:
+        try:
+            return make(name=name)[1]
+        except Conflict:
+            return accounts.issue_token(self.context, kind, name=name)
+
+
+Share = Annotated[float | None, typer.Option(min=0, max=1, show_default=False)]
+
+
+@app.command()
+def simulate(
+    config: Annotated[Path | None, typer.Option(help="crowd file (TOML); flags override it")] = None,
+    url: Annotated[str | None, typer.Option(help=f"the server; default {DEFAULT_URL}")] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(envvar="KVORUM_TOKEN", help="requester API token; default: one for --requester"),
+    ] = None,
+    requester: Annotated[str, typer.Option(help="requester made or reused when no token is given")] = (
+        "simulator"
+    ),
+    worker_tokens: Annotated[
+        Path | None, typer.Option(help="name<TAB>token lines, for a server whose database is elsewhere")
+    ] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="crowd size", show_default=False)] = None,
+    spammers: Share = None,
+    constant_spammers: Share = None,
+    mediocre: Share = None,
+    adversarial: Share = None,
+    fast_clickers: Share = None,
+    abandoning: Share = None,
+    seed: Annotated[int | None, typer.Option(show_default=False)] = None,
+    tasks: Annotated[
+        int | None, typer.Option(help="generated ground truth: items", show_default=False)
+    ] = None,
+    classes: Annotated[
+        int | None, typer.Option(help="generated ground truth: classes", show_default=False)
+    ] = None,
+    truth: Annotated[Path | None, typer.Option(help="ground truth TSV (a `label` column)")] = None,
+    pool: Annotated[
+        list[str] | None, typer.Option(help="work these pools (repeat) instead of making one")
+    ] = None,
+    max_assignments: Annotated[int | None, typer.Option(min=1, show_default=False)] = None,
+    max_seconds: Annotated[float | None, typer.Option(min=0.001, show_default=False)] = None,
+    time_scale: Annotated[float | None, typer.Option(min=0, show_default=False)] = None,
+    overlap: Annotated[int | None, typer.Option(min=1, show_default=False)] = None,
+    tasks_per_suite: Annotated[int | None, typer.Option(min=1, show_default=False)] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Run a simulated crowd against a live server through its HTTP API, and print what it did."""
+    shares = {
+        "random_spammer": spammers,
+        "constant_spammer": constant_spammers,
+        "mediocre": mediocre,
+        "adversarial": adversarial,
+        "fast_clicker": fast_clickers,
+        "abandoning": abandoning,
+    }
+    flags: dict[str, Any] = {
+        "seed": seed,
+        "crowd": {
+            "workers": workers,
+            **{kind: {"share": share} for kind, share in shares.items()},
+        },
+        "truth": {"tasks": tasks, "classes": classes, "tsv": None if truth is None else str(truth)},
+        "run": {
+            "pools": pool or None,
+            "max_assignments": max_assignments,
+            "max_seconds": max_seconds,
+            "time_scale": time_scale,
+            "overlap": overlap,
+            "tasks_per_suite": tasks_per_suite,
+        },
+    }
+    try:
+        document = crowd_config.merged(crowd_config.read(config) if config else {}, _given(flags))
+        settings = crowd_config.parse(document)
+        ground_truth = settings.truth.load(settings.simulation.seed)
+        target = checked_url(url or DEFAULT_URL, explicit=url is not None)
+    except crowd_simulation.SimulationError as exc:
+        raise _fail(str(exc)) from None
+    simulation = replace(settings.simulation, url=target)
+    needs_database = worker_tokens is None or (token is None and not simulation.pools)
+    local = LocalAccounts(_context(database_url)) if needs_database else None
+    if local is not None:
+        console.print(f"accounts in {local.context.settings.database_url}")
+    try:
+        crowd_accounts: crowd_simulation.Accounts
+        if worker_tokens is not None:
+            crowd_accounts = crowd_simulation.TokenFile(worker_tokens)
+        else:
+            assert local is not None
+            crowd_accounts = local
+        if token is None and local is not None and not simulation.pools:
+            token = local.requester_token(requester)
+        console.print(f"simulating {simulation.crowd.workers} workers on {target}")
+        with progress.progress_bar(console, simulation.expected_assignments(ground_truth)) as observe:
+            result = crowd_simulation.run(
+                replace(simulation, requester_token=token), ground_truth, crowd_accounts, observe
+            )
+    except crowd_simulation.SimulationError as exc:
+        raise _fail(str(exc)) from None
+    for line in progress.summary(result):
+        console.print(line)
+
+
+def _given(flags: dict[str, Any]) -> dict[str, Any]:
+    """The flags that were given, as a document shaped like the crowd file."""
+    given: dict[str, Any] = {}
+    for key, value in flags.items():
+        inner = _given(value) if isinstance(value, dict) else value
+        if inner is not None and inner != {}:
+            given[key] = inner
+    return given
 
 
 def main() -> None:
