@@ -168,6 +168,8 @@ def test_a_person_passes_the_training_and_does_a_pool_with_the_keyboard_alone(
     expect(board.locator(".kv-why")).to_contain_text(f"pass training {training['id']} first")
     first = page.locator(".kv-pools > li").first
     expect(first).to_have_attribute("data-pool-id", training["id"])
+    screenshot(page, "pool-board", live_server)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "no sideways scrolling on a phone"
 
     _start(page, title)
     expect(page.locator(".kv-suite")).to_contain_text("A dog")
@@ -192,6 +194,7 @@ def test_a_person_passes_the_training_and_does_a_pool_with_the_keyboard_alone(
     _focus_task(page, 1)
     page.keyboard.press("2")
     screenshot(page, "task-tb", live_server)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "no sideways scrolling on a phone"
     _submit_by_keyboard(page)
     page.wait_for_url("**/work?done=submitted")
     expect(page.get_by_role("status")).to_have_text("Your answers were sent.")

@@ -9,11 +9,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: http: data:; "
-    "media-src https: http: 'self'; frame-src https: http:; object-src 'none'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
+from kvorum.web.headers import CONTENT_SECURITY_POLICY
+
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Task</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -23,10 +20,6 @@ PAGE = """<!doctype html>
 <button type="submit">Submit</button>
 <button type="submit" name="action" value="skip" formnovalidate>Skip</button>
 </form></main></body></html>"""
-BROWSER_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 
 
 @dataclass
@@ -46,7 +39,7 @@ def serve() -> Iterator[Site]:
         def _send(self, status: int, body: bytes, content_type: str) -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
-            self.send_header("Content-Security-Policy", CSP)
+            self.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)

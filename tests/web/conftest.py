@@ -2,17 +2,18 @@
 does), and Chromium (Debian's /usr/bin/chromium, never a downloaded one) for the task view's script."""
 
 import re
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from playwright.sync_api import sync_playwright
 
 from kvorum.app import create_app
 from kvorum.clock import SettableClock
 from kvorum.settings import Settings
-from tests.web.browser_page import BROWSER_ARGS, Site, serve
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.web.browser_page import Site, serve
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -55,16 +56,12 @@ def browser_like(settings: Settings, clock: SettableClock) -> Iterator[TestClien
         yield client
 
 
-CHROMIUM = "/usr/bin/chromium"
-
-
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    if shutil.which(CHROMIUM) is None:
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 

@@ -10,7 +10,7 @@ def test_the_landing_page_says_what_the_server_is_and_links_on(app_client: TestC
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     for link in ('href="/signin"', 'href="/docs"', 'href="/redoc"', 'href="/openapi.json"'):
         assert link in page.text
-    assert "Toloka API v1" in page.text
+    assert "Toloka API v1" in page.text and 'url="http://testserver"' in page.text
     assert page.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
     assert page.headers["x-content-type-options"] == "nosniff"
 

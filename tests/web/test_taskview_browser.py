@@ -230,3 +230,119 @@ def test_the_pager_layout_shows_one_task_at_a_time(site: Site, page: Any) -> Non
     page.get_by_role("button", name="Submit").click()
     page.wait_for_url("**/submit")
     assert [solution["output_values"] for solution in posted(site)] == [{"animal": "cat"}, {"animal": "dog"}]
+
+
+def test_a_list_item_is_validated_with_its_own_value(site: Site, page: Any) -> None:
+    name = {"type": "data.relative", "path": "name"}
+    view = {
+        "type": "field.list",
+        "data": out("people"),
+        "label": "People",
+        "render": {
+            "type": "view.list",
+            "items": [
+                {"type": "field.text", "data": name, "label": "Name",
+                 "validation": {"type": "condition.required", "hint": "Name them"}},
+                {"type": "helper.if", "condition": {"type": "condition.equals", "data": name, "to": "Ann"},
+                 "then": {"type": "view.text", "content": "Hello Ann"}},
+            ],
+        },
+    }  # fmt: skip
+    show(site, page, spec(view), [{}])
+    page.get_by_role("button", name="Add").click()
+    page.get_by_role("button", name="Add").click()
+    names = page.get_by_label("Name")
+    names.nth(0).fill("Ann")
+    assert page.get_by_text("Hello Ann").filter(visible=True).count() == 1
+    page.get_by_role("button", name="Submit").click()
+    assert page.locator(".kv-client-error").all_text_contents() == ["Name them"]
+    assert site.posts == []
+    names.nth(1).fill("Bo")
+    page.get_by_role("button", name="Submit").click()
+    page.wait_for_url("**/submit")
+    assert posted(site) == [{"output_values": {"people": [{"name": "Ann"}, {"name": "Bo"}]}}]
+
+
+PARITY = [
+    {"type": "condition.required", "data": out("a")},
+    {"type": "condition.required", "data": out("missing")},
+    {"type": "condition.empty", "data": out("empty")},
+    {"type": "condition.empty", "data": out("list")},
+    {"type": "condition.equals", "data": out("n"), "to": 2},
+    {"type": "condition.equals", "data": out("n"), "to": 2.0},
+    {"type": "condition.equals", "data": out("flag"), "to": 1},
+    {"type": "condition.equals", "data": out("obj"), "to": {"y": [1, 2], "x": "s"}},
+    {"type": "condition.not", "condition": {"type": "condition.required", "data": out("a")}},
+    {"type": "condition.all", "conditions": [True, {"type": "condition.required", "data": out("a")}]},
+    {"type": "condition.all", "conditions": []},
+    {"type": "condition.any", "conditions": []},
+    {"type": "condition.any", "conditions": [False, {"type": "condition.empty", "data": out("a")}]},
+    {
+        "type": "condition.schema",
+        "data": out("a"),
+        "schema": {"type": "string", "minLength": 2, "pattern": "^h"},
+    },
+    {"type": "condition.schema", "data": out("n"), "schema": {"type": "integer", "minimum": 3}},
+    {
+        "type": "condition.schema",
+        "data": out("n"),
+        "schema": {"type": ["string", "number"], "exclusiveMaximum": 2},
+    },
+    {"type": "condition.schema", "data": out("list"), "schema": {"type": "array", "maxItems": 0}},
+    {"type": "condition.schema", "data": out("obj"), "schema": {"required": ["x", "z"]}},
+    {
+        "type": "condition.schema",
+        "data": out("obj"),
+        "schema": {"properties": {"y": {"items": {"type": "integer"}}}},
+    },
+    {"type": "condition.schema", "data": out("a"), "schema": {"enum": ["hello", 1]}},
+    {
+        "type": "helper.if",
+        "condition": {"type": "condition.required", "data": out("a")},
+        "then": "yes",
+        "else": "no",
+    },
+    {
+        "type": "helper.switch",
+        "cases": [{"condition": False, "result": 1}, {"condition": True, "result": 2}],
+        "default": 3,
+    },
+    {"type": "helper.switch", "cases": [], "default": out("n")},
+    {"type": "helper.join", "items": [out("a"), out("n"), out("missing"), out("obj")], "by": ", "},
+    {"type": "helper.replace", "data": out("a"), "find": "l", "replace": "L"},
+    {"type": "helper.concat-arrays", "items": [[1], out("list"), [2, 3], "x"]},
+    {"type": "helper.text-transform", "data": "hELLO wORLD", "transformation": "capitalize"},
+    {"type": "helper.text-transform", "data": out("a"), "transformation": "uppercase"},
+    {"type": "data.output", "path": "obj.y.1"},
+    {"type": "data.output", "path": "missing", "default": "fallback"},
+    {"type": "kv.value", "value": {"type": "view.text"}},
+]
+ANSWERS = {"a": "hello", "empty": "", "list": [], "n": 2, "flag": True, "obj": {"x": "s", "y": [1, 2]}}
+
+
+def test_the_browser_evaluates_expressions_as_the_server_does(site: Site, page: Any) -> None:
+    from kvorum.web.taskview.expressions import Scope, evaluate
+
+    show(site, page, spec({"type": "view.text", "content": "a"}), [{}])
+    in_browser = page.evaluate(
+        "([nodes, output]) => nodes.map(node => window.kvTaskview.evaluate(node, "
+        "{output: output, internal: {}, local: {}}))",
+        [PARITY, ANSWERS],
+    )
+    on_server = [evaluate(node, Scope(input={}, output=ANSWERS)) for node in PARITY]
+    assert list(zip(PARITY, in_browser, strict=True)) == list(zip(PARITY, on_server, strict=True))
+
+
+def test_an_action_button_sets_an_answer(site: Site, page: Any) -> None:
+    view = {
+        "type": "view.list",
+        "items": [
+            {"type": "field.text", "data": out("label"), "label": "Label"},
+            {"type": "view.action-button", "label": "Copy the text",
+             "action": {"type": "action.set", "data": out("label"), "payload": inp("text")}},
+        ],
+    }  # fmt: skip
+    show(site, page, spec(view), [{"text": "copied"}])
+    page.get_by_role("button", name="Copy the text").click()
+    assert page.get_by_label("Label").input_value() == "copied"
+    assert page.evaluate("window.kvTaskview.solutions()") == [{"output_values": {"label": "copied"}}]

@@ -109,8 +109,9 @@ def test_a_suite_is_done_through_the_task_page(browser_like: TestClient) -> None
     )
     assert bad.status_code == 400  # type: ignore[attr-defined]
     assert "Some answers need attention" in bad.text and 'data-task-index="0"' in bad.text  # type: ignore[attr-defined]
-    unreadable = post_form(browser_like, f"{task_path}/submit", {"solutions": "not json"}, page=task_path)
-    assert unreadable.status_code == 400 and "could not be read" in unreadable.text  # type: ignore[attr-defined]
+    for garbage in ("not json", "[" * 100_000, '{"output_values": {}}', "[1]"):
+        unreadable = post_form(browser_like, f"{task_path}/submit", {"solutions": garbage}, page=task_path)
+        assert unreadable.status_code == 400 and "could not be read" in unreadable.text  # type: ignore[attr-defined]
 
     answers = '[{"output_values": {"label": "yes"}}, {"output_values": {"label": "no"}}]'
     done = post_form(browser_like, f"{task_path}/submit", {"solutions": answers}, page=task_path)

@@ -42,6 +42,8 @@ def test_an_assignment_carries_its_view_output_spec_and_instructions(
     assert taken["view_spec"] == {"type": "classic", "markup": "<img src='{{input.image}}'>"}
     assert taken["output_spec"]["result"]["allowed_values"] == ["cat", "dog", "other"]
     assert taken["instructions"] == "Project rules"
+    offered = {item["id"]: item for item in wanda.get("/api/worker/v1/pools").json()}
+    assert offered[pool["id"]]["assignment_max_duration_seconds"] == 600
     assert created(take(wanda, own["id"]))["instructions"] == "<p>Pool rules</p>"
     assert (
         wanda.get(f"/api/worker/v1/assignments/{taken['id']}").json()["output_spec"] == taken["output_spec"]

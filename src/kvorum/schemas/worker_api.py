@@ -65,6 +65,8 @@ class PoolOfferOut(BaseModel):
     description: str
     instructions: str
     priority: int
+    assignment_max_duration_seconds: int
+    """How long an assignment of the pool may stay active."""
 
 
 class EarningsOut(BaseModel):

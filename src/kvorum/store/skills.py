@@ -141,3 +141,9 @@ _VALUES_OF = select(user_skills.c.skill_id, user_skills.c.value).where(
     user_skills.c.worker_id == bindparam("worker_id"),
     or_(user_skills.c.expires.is_(None), user_skills.c.expires > bindparam("now")),
 )
+
+
+def public_names(conn: Connection, *, skill_ids: Sequence[int]) -> dict[int, dict[str, str]]:
+    """The public names (language -> text) of those skills that have one."""
+    query = select(skills.c.id, skills.c.public_name).where(skills.c.id.in_(list(skill_ids)))
+    return {int(skill_id): dict(name) for skill_id, name in conn.execute(query) if name}

@@ -23,7 +23,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/")
 def landing(request: Request) -> HTMLResponse:
     """What this server is, and where to go next."""
-    return render(request, "landing.html")
+    return render(request, "landing.html", base_url=str(request.base_url).rstrip("/"))
 
 
 @router.get("/docs")

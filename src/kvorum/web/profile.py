@@ -57,7 +57,10 @@ def _page(
         fields=fields,
         errors=errors,
         choices=CHOICES,
-        skills=sorted(summary.skills.items()),
+        skills=[
+            (summary.skill_names.get(skill_id, f"Skill {skill_id}"), value)
+            for skill_id, value in sorted(summary.skills.items())
+        ],
         earnings={
             "accepted": usd(earnings.accepted),
             "pending": usd(earnings.pending),

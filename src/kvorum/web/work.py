@@ -103,7 +103,7 @@ def _solutions(raw: str) -> list[dict[str, Any]] | None:
     """The answers taskview.js wrote into the form: [{"output_values": {...}}, ...]; None if unreadable."""
     try:
         solutions = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(solutions, list) or not all(
         isinstance(item, dict) and isinstance(item.get("output_values"), dict) for item in solutions

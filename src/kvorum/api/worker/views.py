@@ -67,6 +67,7 @@ def offer(pool: PoolOffer) -> PoolOfferOut:
         description=pool.description,
         instructions=pool.instructions,
         priority=pool.priority,
+        assignment_max_duration_seconds=int(pool.time_allowed.total_seconds()),
     )
 
 

@@ -88,6 +88,8 @@ class Summary:
     worker: Worker
     skills: Mapping[int, float]
     earnings: ledger.Earnings
+    skill_names: Mapping[int, str]
+    """The public name of each skill that has one, in the worker's language where it is given."""
 
 
 def me(ctx: Context, worker: Worker) -> Summary:
@@ -95,4 +97,13 @@ def me(ctx: Context, worker: Worker) -> Summary:
     with ctx.db.read() as conn:
         skills = skill_store.values_of(conn, worker_id=worker.id, now=ctx.clock.now())
         earnings = ledger.earnings(conn, worker_id=worker.id)
-    return Summary(worker, skills, earnings)
+        names = skill_store.public_names(conn, skill_ids=list(skills))
+    languages = [*worker.profile.get("languages", []), "EN"]
+    return Summary(
+        worker, skills, earnings, {key: _in_language(name, languages) for key, name in names.items()}
+    )
+
+
+def _in_language(name: Mapping[str, str], languages: list[str]) -> str:
+    """The text of a localized name in the first of `languages` it has, or else in any."""
+    return next((name[language] for language in languages if language in name), next(iter(name.values())))

@@ -279,28 +279,41 @@
     });
   }
 
+  function readItem(item) {
+    var holder = { value: undefined };
+    var fields = {};
+    var whole = false;
+    itemControls(item).forEach(function (control) {
+      var path = control.getAttribute("data-relative");
+      if (path === "") {
+        whole = true;
+        readControl(control, holder, "value");
+      } else {
+        readControl(control, fields, path);
+      }
+    });
+    return whole ? holder.value : fields;
+  }
+
   function readList(field) {
     var list = field.querySelector(".kv-list-items");
     var items = [];
     Array.prototype.forEach.call(list.children, function (item) {
-      var holder = { value: undefined };
-      var fields = {};
-      var whole = false;
-      itemControls(item).forEach(function (control) {
-        var path = control.getAttribute("data-relative");
-        if (path === "") {
-          whole = true;
-          readControl(control, holder, "value");
-        } else {
-          readControl(control, fields, path);
-        }
-      });
-      var value = whole ? holder.value : fields;
+      var value = readItem(item);
       if (!isEmpty(value)) {
         items.push(value);
       }
     });
     return items.length ? items : undefined;
+  }
+
+  // The state an element's expressions see: inside a field.list item, data.relative is that item.
+  function stateFor(element, state) {
+    var item = element.closest(".kv-list-item");
+    if (!item) {
+      return state;
+    }
+    return { output: state.output, internal: state.internal, local: state.local, relative: readItem(item) };
   }
 
   function topControls(section) {
@@ -405,10 +418,11 @@
       var state = read(task);
       task.section.querySelectorAll("[data-kv-show]").forEach(function (branch) {
         var expr = task.config.exprs[Number(branch.getAttribute("data-kv-show"))];
-        branch.hidden = !evaluate(expr, state);
+        branch.hidden = !evaluate(expr, stateFor(branch, state));
       });
       task.section.querySelectorAll("[data-kv-text]").forEach(function (element) {
-        element.textContent = text(evaluate(task.config.exprs[Number(element.getAttribute("data-kv-text"))], state));
+        var expr = task.config.exprs[Number(element.getAttribute("data-kv-text"))];
+        element.textContent = text(evaluate(expr, stateFor(element, state)));
       });
       var fired = false;
       (task.config.triggers || []).forEach(function (trigger, index) {
@@ -437,7 +451,7 @@
       }
       var controls = wrapper.querySelectorAll("[data-kv-kind]");
       var ok = !isShown(wrapper, task.section) ||
-        !!evaluate(task.config.exprs[Number(wrapper.getAttribute("data-kv-validate"))], state);
+        !!evaluate(task.config.exprs[Number(wrapper.getAttribute("data-kv-validate"))], stateFor(wrapper, state));
       controls.forEach(function (control) {
         if (ok) {
           control.removeAttribute("aria-invalid");
@@ -630,7 +644,10 @@
     if (!task) {
       return;
     }
-    if (button.classList.contains("kv-list-add")) {
+    if (button.hasAttribute("data-kv-action")) {
+      run(task, task.config.exprs[Number(button.getAttribute("data-kv-action"))]);
+      refresh(task);
+    } else if (button.classList.contains("kv-list-add")) {
       addItem(button.closest(".kv-list-field"));
       refresh(task);
     } else if (button.classList.contains("kv-list-remove")) {
@@ -674,7 +691,7 @@
     startPager();
     document.addEventListener("keydown", onKey);
     document.addEventListener("click", onClick);
-    window.kvTaskview = { solutions: solutions };
+    window.kvTaskview = { solutions: solutions, evaluate: evaluate };
   }
 
   if (document.readyState === "loading") {

@@ -6,7 +6,7 @@ alone. Every control carries `data-output="<field>"`; /static/taskview.js reads 
 hidden `solutions` input on submit and evaluates what depends on the worker's answers.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,12 +15,11 @@ from markupsafe import Markup
 from kvorum.web.taskview.autoform import render_form
 from kvorum.web.taskview.builder import parse_config, render_task
 from kvorum.web.taskview.classic import has_script, render_markup, script_notice
+from kvorum.web.taskview.expressions import Unsupported
 from kvorum.web.taskview.form import TaskForm, new_forms
-from kvorum.web.taskview.html import element, join, json_island, notice
+from kvorum.web.taskview.html import element, join, json_island, unsupported
 
 __all__ = ["TaskView", "has_script", "render_suite", "script_notice"]
-
-BROKEN_CONFIG = "Unsupported component: a template-builder config that is not a JSON object with a view"
 
 
 @dataclass(frozen=True)
@@ -64,6 +63,25 @@ def _section(form: TaskForm, task: TaskView, body: Markup, config: Mapping[str, 
     )
 
 
+Draw = Callable[[TaskForm, Mapping[str, Any]], tuple[Markup, dict[str, Any]]]
+"""Draws one task (its form, its input values): the HTML and the configuration for taskview.js."""
+
+
+def _drawer(view: Mapping[str, Any], output_spec: Mapping[str, Any]) -> Draw:
+    """How this project's tasks are drawn, decided (and a config parsed) once per suite."""
+    if view.get("type") == "tb":
+        try:
+            config = parse_config(view)
+        except Unsupported as problem:
+            note = unsupported(problem.kind)
+            return lambda form, inputs: (note + render_form(form, output_spec), {})
+        return lambda form, inputs: render_task(config, form, inputs, output_spec)
+    if view.get("type") == "classic" and view.get("markup"):
+        markup = str(view["markup"])
+        return lambda form, inputs: (render_markup(markup, inputs) + render_form(form, output_spec), {})
+    return lambda form, inputs: (render_form(form, output_spec), {})
+
+
 def render_suite(
     project_task_spec: Mapping[str, Any],
     tasks: Sequence[TaskView],
@@ -73,19 +91,9 @@ def render_suite(
 ) -> Markup:
     """The HTML of every task of the suite; `errors` by (task index, output field), `values` as submitted."""
     forms = new_forms(len(tasks), values, errors)
-    view = project_task_spec.get("view_spec") or {}
-    output_spec = project_task_spec.get("output_spec") or {}
-    config = parse_config(view) if view.get("type") == "tb" else None
+    draw = _drawer(project_task_spec.get("view_spec") or {}, project_task_spec.get("output_spec") or {})
     sections = []
     for form, task in zip(forms, tasks, strict=True):
-        browser: dict[str, Any] = {}
-        if config is not None:
-            body, browser = render_task(config, form, task.input_values, output_spec)
-        elif view.get("type") == "classic" and view.get("markup"):
-            body = render_markup(str(view["markup"]), task.input_values) + render_form(form, output_spec)
-        elif view.get("type") == "tb":
-            body = notice(BROKEN_CONFIG, "kv-notice kv-unsupported") + render_form(form, output_spec)
-        else:
-            body = render_form(form, output_spec)
+        body, browser = draw(form, task.input_values)
         sections.append(_section(form, task, body, browser))
     return join(sections)

@@ -14,23 +14,45 @@ from markupsafe import Markup
 from kvorum.web.taskview.components import Drawing, render
 from kvorum.web.taskview.expressions import Scope, Unsupported, freeze, resolve_refs
 from kvorum.web.taskview.form import TaskForm
-from kvorum.web.taskview.html import join, notice
+from kvorum.web.taskview.html import join, unsupported
+
+MAX_DEPTH = 200
+"""JSON nesting a config may have (about a hundred components deep), so drawing it stays well
+within Python's recursion limit."""
+NOT_A_CONFIG = "a template-builder config that is not a JSON object with a view"
+TOO_DEEP = "a template-builder config nested too deeply"
 
 
-def parse_config(view_spec: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The config with its `$ref`s resolved, or None when it is not a JSON object with a view."""
+def _depth(node: Any) -> int:
+    """How deeply `node` nests, counted without recursion."""
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if isinstance(current, dict | list):
+            deepest = max(deepest, depth)
+            if depth <= MAX_DEPTH:
+                children = current.values() if isinstance(current, dict) else current
+                stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def parse_config(view_spec: Mapping[str, Any]) -> dict[str, Any]:
+    """The config with its `$ref`s resolved; Unsupported when it cannot be drawn at all."""
     try:
         config = json.loads(str(view_spec.get("config") or ""))
-    except ValueError:
-        return None
+    except RecursionError as exc:
+        raise Unsupported(TOO_DEEP) from exc
+    except ValueError as exc:
+        raise Unsupported(NOT_A_CONFIG) from exc
     if not isinstance(config, dict) or "view" not in config:
-        return None
+        raise Unsupported(NOT_A_CONFIG)
+    if _depth(config) > MAX_DEPTH:
+        raise Unsupported(TOO_DEEP)
     variables = config.get("vars")
-    try:
-        resolved = resolve_refs(config, variables if isinstance(variables, dict) else {})
-    except Unsupported:
-        return None
-    return resolved if isinstance(resolved, dict) else None
+    resolved = resolve_refs(config, variables if isinstance(variables, dict) else {})
+    if _depth(resolved) > MAX_DEPTH:
+        raise Unsupported(TOO_DEEP)
+    return dict(resolved)
 
 
 def _plugins(plugins: Any, scope: Scope, browser: dict[str, Any]) -> list[Markup]:
@@ -52,7 +74,7 @@ def _plugins(plugins: Any, scope: Scope, browser: dict[str, Any]) -> list[Markup
             if layout.get("kind") == "pager":
                 browser["pager"] = True
         else:
-            notices.append(notice(f"Unsupported component: {kind}", "kv-notice kv-unsupported"))
+            notices.append(unsupported(str(kind)))
     return notices
 
 
@@ -64,7 +86,10 @@ def render_task(
 ) -> tuple[Markup, dict[str, Any]]:
     """One task's HTML and the configuration taskview.js reads for it."""
     drawing = Drawing(Scope(input=input_values, output=form.values), form, output_spec)
-    body = render(config.get("view"), drawing)
+    try:
+        body = render(config.get("view"), drawing)
+    except RecursionError:
+        body = unsupported(TOO_DEEP)
     browser: dict[str, Any] = {}
     notices = _plugins(config.get("plugins"), drawing.scope, browser)
     browser["exprs"] = drawing.exprs

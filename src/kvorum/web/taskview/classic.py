@@ -6,7 +6,6 @@ other handlebars expression (`{{field type=...}}`, `{{#if}}`) is dropped, and th
 `script` and `styles` are never used: the automatic form follows the markup for the answers.
 """
 
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from kvorum.web.sanitize import sanitize_html
+from kvorum.web.taskview.expressions import as_text
 from kvorum.web.taskview.html import notice
 
 _MUSTACHE = re.compile(r"\{\{\{?\s*([^{}]*?)\s*\}?\}\}")
@@ -34,12 +34,6 @@ def script_notice(task_spec: Mapping[str, Any]) -> Markup:
     return notice(SCRIPT_NOTICE, "kv-notice kv-script-notice") if has_script(task_spec) else Markup()
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
 def render_markup(markup: str, input_values: Mapping[str, Any]) -> Markup:
     """The markup with input values substituted (escaped), then sanitized."""
 
@@ -47,8 +41,8 @@ def render_markup(markup: str, input_values: Mapping[str, Any]) -> Markup:
         expression = match.group(1)
         image = _IMG.fullmatch(expression)
         if image is not None:
-            return f'<img src="{escape(_text(input_values.get(image.group(1))))}" alt="">'
+            return f'<img src="{escape(as_text(input_values.get(image.group(1))))}" alt="">'
         name = _VALUE.fullmatch(expression)
-        return str(escape(_text(input_values.get(name.group(1))))) if name is not None else ""
+        return str(escape(as_text(input_values.get(name.group(1))))) if name is not None else ""
 
     return sanitize_html(_MUSTACHE.sub(substitute, markup))

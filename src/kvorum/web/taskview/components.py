@@ -8,7 +8,6 @@ a value read from data is always drawn as text. A type this module does not know
 notice naming it.
 """
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,13 +20,14 @@ from kvorum.web.taskview import form as controls
 from kvorum.web.taskview.expressions import (
     Scope,
     Unsupported,
+    as_text,
     evaluate,
     freeze,
     is_stateful,
     with_own,
 )
 from kvorum.web.taskview.form import Binding, Option, TaskForm
-from kvorum.web.taskview.html import element, join, notice
+from kvorum.web.taskview.html import element, join, notice, unsupported
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": True, "linkify": False}).enable("table")
 _WEB = ("https://", "http://")
@@ -51,10 +51,7 @@ class Drawing:
         return evaluate(node, self.scope)
 
     def text(self, node: Any) -> str:
-        value = self.value(node)
-        if value is None:
-            return ""
-        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        return as_text(self.value(node))
 
 
 Renderer = Callable[[Mapping[str, Any], Drawing], Markup]
@@ -65,7 +62,7 @@ def render(node: Any, drawing: Drawing) -> Markup:
     try:
         return _render(node, drawing)
     except Unsupported as problem:
-        return notice(f"Unsupported component: {problem.kind}", "kv-notice kv-unsupported")
+        return unsupported(problem.kind)
 
 
 def _render(node: Any, drawing: Drawing) -> Markup:
@@ -260,6 +257,58 @@ def _divider(node: Mapping[str, Any], drawing: Drawing) -> Markup:
 def _collapse(node: Mapping[str, Any], drawing: Drawing) -> Markup:
     summary = element("summary", {}, drawing.text(node.get("label")) or "More")
     return element("details", {"class": "kv-view kv-collapse"}, summary, render(node.get("content"), drawing))
+
+
+def _labeled_list(node: Mapping[str, Any], drawing: Drawing) -> Markup:
+    entries = []
+    for item in _items(drawing, node):
+        if isinstance(item, dict):
+            hint = drawing.text(item.get("hint"))
+            entries.append(element("dt", {}, drawing.text(item.get("label"))))
+            entries.append(
+                element(
+                    "dd",
+                    {},
+                    render(item.get("content"), drawing),
+                    element("p", {"class": "kv-hint"}, hint) if hint else Markup(),
+                )
+            )
+    return _frame(
+        node, drawing, "kv-view-labeled-list", element("dl", {"class": "kv-labeled-list"}, join(entries))
+    )
+
+
+def _link_group(node: Mapping[str, Any], drawing: Drawing) -> Markup:
+    links = drawing.value(node.get("links"))
+    items = []
+    for link in links if isinstance(links, list) else []:
+        if isinstance(link, dict):
+            url = _web_url(drawing, link.get("url"))
+            text = drawing.text(link.get("content")) or (url or "")
+            anchor = (
+                element("a", {"href": url, "target": "_blank", "rel": "noopener noreferrer"}, text)
+                if url
+                else _no_url("view.link-group")
+            )
+            items.append(element("li", {}, anchor))
+    return _frame(node, drawing, "kv-view-link-group", element("ul", {"class": "kv-link-group"}, join(items)))
+
+
+def _action_button(node: Mapping[str, Any], drawing: Drawing) -> Markup:
+    """A button whose action (action.set, toggle, bulk, open-link, notify) taskview.js runs."""
+    label = drawing.text(node.get("label")) or "Run"
+    button = element(
+        "button",
+        {"type": "button", "class": "kv-action-button", "data-kv-action": drawing.expr(node.get("action"))},
+        label,
+    )
+    hint = drawing.text(node.get("hint"))
+    return element(
+        "div",
+        {"class": "kv-view kv-view-action-button"},
+        button,
+        element("p", {"class": "kv-hint"}, hint) if hint else Markup(),
+    )
 
 
 # layouts
@@ -570,6 +619,9 @@ RENDERERS: dict[str, Renderer] = {
     "view.alert": _alert,
     "view.divider": _divider,
     "view.collapse": _collapse,
+    "view.labeled-list": _labeled_list,
+    "view.link-group": _link_group,
+    "view.action-button": _action_button,
     "layout.columns": _columns,
     "layout.side-by-side": _side_by_side,
     "layout.sidebar": _sidebar,

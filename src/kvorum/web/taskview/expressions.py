@@ -118,10 +118,11 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _text(value: Any) -> str:
+def as_text(value: Any) -> str:
+    """A value as text, the way taskview.js writes it: strings as they are, the rest as compact JSON."""
     if value is None:
         return ""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def evaluate(node: Any, scope: Scope) -> Any:
@@ -200,14 +201,14 @@ def _helper(kind: str, node: Mapping[str, Any], scope: Scope) -> Any:
         return value("default")
     if kind == "helper.join":
         items = value("items")
-        return _text(value("by")).join(_text(item) for item in (items if isinstance(items, list) else []))
+        return as_text(value("by")).join(as_text(item) for item in (items if isinstance(items, list) else []))
     if kind == "helper.replace":
-        return _text(value("data")).replace(_text(value("find")), _text(value("replace")))
+        return as_text(value("data")).replace(as_text(value("find")), as_text(value("replace")))
     if kind == "helper.concat-arrays":
         items = value("items")
         return [item for part in (items or []) if isinstance(part, list) for item in part]
     if kind == "helper.text-transform":
-        text, how = _text(value("data")), value("transformation")
+        text, how = as_text(value("data")), value("transformation")
         transform = {"uppercase": str.upper, "lowercase": str.lower, "capitalize": str.capitalize}
         return transform.get(str(how), str)(text)
     raise Unsupported(kind)

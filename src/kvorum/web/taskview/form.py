@@ -72,6 +72,11 @@ class TaskForm:
         return [(path, message) for path, message in self.errors.items() if path not in self.shown_errors]
 
 
+def _values_of(values: Sequence[Mapping[str, Any]] | None, index: int) -> Mapping[str, Any]:
+    given = values[index] if values is not None and index < len(values) else None
+    return given if isinstance(given, Mapping) else {}
+
+
 def new_forms(
     count_of_tasks: int,
     values: Sequence[Mapping[str, Any]] | None,
@@ -86,7 +91,7 @@ def new_forms(
         TaskForm(
             index=index,
             ids=ids,
-            values=(values[index] if values is not None and index < len(values) else {}) or {},
+            values=_values_of(values, index),
             errors=by_task.get(index, {}),
         )
         for index in range(count_of_tasks)

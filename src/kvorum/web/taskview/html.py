@@ -66,3 +66,8 @@ def json_island(data: Any, css_class: str) -> Markup:
 def notice(text: str, css_class: str = "kv-notice") -> Markup:
     """A visible note in the task (an unsupported component, a script that is not run)."""
     return element("p", {"class": css_class, "role": "note"}, text)
+
+
+def unsupported(kind: str) -> Markup:
+    """The notice that stands in for a component (or config) the renderer cannot draw."""
+    return notice(f"Unsupported component: {kind}", "kv-notice kv-unsupported")
