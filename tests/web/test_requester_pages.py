@@ -13,7 +13,16 @@ from kvorum.services.accounts import requesters
 from kvorum.services.context import Context
 from kvorum.web.headers import CONTENT_SECURITY_POLICY
 from kvorum.web.requester.session import COOKIE
-from tests.helpers import CHOICE_RESULT, created, mixer_pool, project_body, take, task_spec, worker_client
+from tests.helpers import (
+    CHOICE_RESULT,
+    created,
+    mixer_pool,
+    project_body,
+    take,
+    task_spec,
+    training_body,
+    worker_client,
+)
 from tests.web.conftest import form_token, post_form
 
 HOSTILE = "<script>alert('x')</script>"
@@ -387,3 +396,32 @@ def test_the_previews_submit_shows_what_would_be_sent_and_records_nothing(browse
     assert unreadable.status_code == 400 and "could not be read" in unreadable.text  # type: ignore[attr-defined]
     assert api.get("/api/v1/assignments", params={"pool_id": pool["id"]}).json()["items"] == []
     assert form_token(browser_like, path)
+
+
+def test_a_trainings_tasks_of_infinite_overlap_are_counted_apart(browser_like: TestClient) -> None:
+    api, token = _api(browser_like, "alice")
+    project = created(api.post("/api/v1/projects", json=project_body(task_spec=CHOICE_SPEC)))
+    training = created(api.post("/api/v1/trainings", json=training_body(project["id"])))
+    lessons = [
+        {
+            "pool_id": training["id"],
+            "input_values": {"image": f"https://img.example/{n}.png"},
+            "known_solutions": [{"output_values": {"result": "cat"}}],
+        }
+        for n in range(2)
+    ]
+    made = api.post("/api/v1/tasks", params={"open_pool": "true"}, json=lessons)
+    assert made.status_code == 201, made.text
+    _answer(worker_client(browser_like, _ctx(browser_like), "ann"), training["id"])
+    _sign_in(browser_like, token)
+    text = browser_like.get(f"/requester/pools/{training['id']}").text
+    figures = {key: _figure(text, "data-figure", key) for key in ("tasks", "done", "remaining", "open_ended")}
+    assert figures == {"tasks": "2", "done": "0", "remaining": "0", "open_ended": "2"}
+    assert dict(re.findall(r'data-answers="(\d+)"><td>\d+</td><td class="kv-num">(\d+)<', text)) == {
+        "0": "1",
+        "1": "1",
+    }
+    assert (
+        f'href="/requester/pools/{training["id"]}"'
+        in browser_like.get(f"/requester/projects/{project['id']}").text
+    )
