@@ -17,6 +17,7 @@ from tests.helpers import (
     CHOICE_RESULT,
     created,
     mixer_pool,
+    pool_body,
     project_body,
     take,
     task_spec,
@@ -67,6 +68,11 @@ def _figure(page: str, attribute: str, key: str) -> str:
     found = re.search(rf'{attribute}="{key}">([^<]*)<', page)
     assert found is not None, f"no {attribute}={key}"
     return found.group(1)
+
+
+def _answers(html: str) -> dict[str, str]:
+    """The answers-per-task table: {answers: how many tasks (or suites) have that many}."""
+    return dict(re.findall(r'data-answers="(\d+)"><td>\d+</td><td class="kv-num">(\d+)<', html))
 
 
 def test_a_requester_signs_in_with_the_api_token_and_out(browser_like: TestClient) -> None:
@@ -180,8 +186,8 @@ def test_a_pools_progress_counts_its_tasks_assignments_answers_and_spend(browser
     page = browser_like.get(f"/requester/pools/{pool['id']}")
     assert page.status_code == 200, page.text
     text = page.text
-    figures = {key: _figure(text, "data-figure", key) for key in ("tasks", "done", "remaining")}
-    assert figures == {"tasks": "3", "done": "1", "remaining": "2"}
+    figures = {key: _figure(text, "data-figure", key) for key in ("total", "done", "remaining")}
+    assert figures == {"total": "3", "done": "1", "remaining": "2"}
     statuses = {
         status: _figure(text, "data-status", status)
         for status in ("ACTIVE", "SUBMITTED", "ACCEPTED", "REJECTED", "SKIPPED", "EXPIRED")
@@ -194,8 +200,7 @@ def test_a_pools_progress_counts_its_tasks_assignments_answers_and_spend(browser
         "SKIPPED": "1",
         "EXPIRED": "0",
     }
-    answers = dict(re.findall(r'data-answers="(\d+)"><td>\d+</td><td class="kv-num">(\d+)<', text))
-    assert answers == {"0": "1", "1": "1", "2": "1"}
+    assert _answers(text) == {"0": "1", "1": "1", "2": "1"}
     spend = {key: _figure(text, "data-spend", key) for key in ("rewards", "bonuses", "total")}
     assert spend == {"rewards": "$0.01", "bonuses": "$0.50", "total": "$0.51"}, (
         "a bonus for no assignment is no pool's"
@@ -415,9 +420,9 @@ def test_a_trainings_tasks_of_infinite_overlap_are_counted_apart(browser_like: T
     _answer(worker_client(browser_like, _ctx(browser_like), "ann"), training["id"])
     _sign_in(browser_like, token)
     text = browser_like.get(f"/requester/pools/{training['id']}").text
-    figures = {key: _figure(text, "data-figure", key) for key in ("tasks", "done", "remaining", "open_ended")}
-    assert figures == {"tasks": "2", "done": "0", "remaining": "0", "open_ended": "2"}
-    assert dict(re.findall(r'data-answers="(\d+)"><td>\d+</td><td class="kv-num">(\d+)<', text)) == {
+    figures = {key: _figure(text, "data-figure", key) for key in ("total", "done", "remaining", "open_ended")}
+    assert figures == {"total": "2", "done": "0", "remaining": "0", "open_ended": "2"}
+    assert _answers(text) == {
         "0": "1",
         "1": "1",
     }
@@ -425,3 +430,29 @@ def test_a_trainings_tasks_of_infinite_overlap_are_counted_apart(browser_like: T
         f'href="/requester/pools/{training["id"]}"'
         in browser_like.get(f"/requester/projects/{project['id']}").text
     )
+
+
+def test_a_pool_of_uploaded_suites_is_counted_by_suite(browser_like: TestClient) -> None:
+    api, token = _api(browser_like, "alice")
+    project = created(api.post("/api/v1/projects", json=project_body(task_spec=CHOICE_SPEC)))
+    pool = created(api.post("/api/v1/pools", json=pool_body(project["id"], auto_accept_solutions=False)))
+    suites = [
+        {
+            "pool_id": pool["id"],
+            "overlap": overlap,
+            "tasks": [{"input_values": {"image": f"https://img.example/{n}-{i}.png"}} for i in range(2)],
+        }
+        for n, overlap in enumerate((1, 2))
+    ]
+    made = api.post("/api/v1/task-suites", params={"open_pool": "true"}, json=suites)
+    assert made.status_code == 201, made.text
+    for name in ("ann", "ben"):
+        _answer(worker_client(browser_like, _ctx(browser_like), name), pool["id"])
+    _sign_in(browser_like, token)
+    text = browser_like.get(f"/requester/pools/{pool['id']}").text
+    section = text.partition('data-coverage="suites"')[2]
+    figures = {key: _figure(section, "data-figure", key) for key in ("total", "done", "remaining")}
+    assert figures == {"total": "2", "done": "1", "remaining": "1"}
+    assert _answers(section) == {"1": "2"}
+    assert _figure(text.partition('data-coverage="tasks"')[2], "data-figure", "total") == "0"
+    assert _figure(text, "data-status", "SUBMITTED") == "2"

@@ -69,7 +69,6 @@ def pool_page(request: Request, me: Me, pool_id: str, before: str | None = None)
         "pool.html",
         progress=watched,
         pool=watched.pool,
-        most_tasks=max((tasks for _, tasks in watched.answers_per_task), default=0),
         events=events.items,
         events_more=events.has_more,
         shown=_shown,
