@@ -88,6 +88,16 @@ def _work(live_server: LiveServer, pool_id: str, suites: int) -> None:
 def test_a_requester_watches_the_pools_progress_and_previews_its_task(
     page: Page, requester: Requester, live_server: LiveServer
 ) -> None:
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(message.text)
+            if message.type == "error" and not message.text.startswith("Failed to load resource")
+            else None
+        ),
+    )
     title = unique("Pets ")
     project_id, pool_id, task_ids = _pool(requester, title)
     _work(live_server, pool_id, suites=2)
@@ -126,3 +136,4 @@ def test_a_requester_watches_the_pools_progress_and_previews_its_task(
     answers = requester.http.get("/api/v1/assignments", params={"pool_id": pool_id}).json()["items"]
     assert len(answers) == 2, "the preview's submit recorded nothing"
     assert page.dialogs == []  # type: ignore[attr-defined]
+    assert problems == [], "no script error and no Content-Security-Policy violation"

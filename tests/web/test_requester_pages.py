@@ -93,6 +93,8 @@ def test_a_requester_signs_in_with_the_api_token_and_out(browser_like: TestClien
     assert home.status_code == 200 and "Sign out requester (alice)" in home.text
     assert home.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
     assert "No projects yet" in home.text
+    unreadable = browser_like.get("/requester", params={"before": "x"})
+    assert unreadable.status_code == 400 and "This did not work" in unreadable.text
 
     elsewhere = _sign_in(browser_like, token, "https://evil.example/")
     assert elsewhere.headers["location"] == "/requester", "sign-in returns to requester pages only"
@@ -397,6 +399,9 @@ def test_the_previews_submit_shows_what_would_be_sent_and_records_nothing(browse
     bad = post_form(browser_like, path, {"solutions": '[{"output_values": {"label": "maybe"}}]'}, page=path)
     assert bad.status_code == 200 and "Some answers need attention" in bad.text  # type: ignore[attr-defined]
     assert "allowed values are" in bad.text  # type: ignore[attr-defined]
+    hostile = json.dumps([{"output_values": {"label": HOSTILE}}])
+    echoed = post_form(browser_like, path, {"solutions": hostile}, page=path)
+    assert "<script>alert" not in echoed.text and "&lt;script&gt;alert" in echoed.text  # type: ignore[attr-defined]
     unreadable = post_form(browser_like, path, {"solutions": "nope"}, page=path)
     assert unreadable.status_code == 400 and "could not be read" in unreadable.text  # type: ignore[attr-defined]
     assert api.get("/api/v1/assignments", params={"pool_id": pool["id"]}).json()["items"] == []
