@@ -331,3 +331,18 @@ def test_the_browser_evaluates_expressions_as_the_server_does(site: Site, page: 
     )
     on_server = [evaluate(node, Scope(input={}, output=ANSWERS)) for node in PARITY]
     assert list(zip(PARITY, in_browser, strict=True)) == list(zip(PARITY, on_server, strict=True))
+
+
+def test_an_action_button_sets_an_answer(site: Site, page: Any) -> None:
+    view = {
+        "type": "view.list",
+        "items": [
+            {"type": "field.text", "data": out("label"), "label": "Label"},
+            {"type": "view.action-button", "label": "Copy the text",
+             "action": {"type": "action.set", "data": out("label"), "payload": inp("text")}},
+        ],
+    }  # fmt: skip
+    show(site, page, spec(view), [{"text": "copied"}])
+    page.get_by_role("button", name="Copy the text").click()
+    assert page.get_by_label("Label").input_value() == "copied"
+    assert page.evaluate("window.kvTaskview.solutions()") == [{"output_values": {"label": "copied"}}]

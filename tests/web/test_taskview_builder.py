@@ -502,3 +502,26 @@ def test_errors_from_the_server_sit_next_to_the_template_field() -> None:
     field = section.find(data_kv_field="label")
     assert field.find("p", class_="kv-error").text == "a value is required"
     assert field.find("input").attrs["aria-invalid"] == "true"
+
+
+def test_labeled_lists_link_groups_and_action_buttons_are_drawn() -> None:
+    entry = {"label": "Name", "content": {"type": "view.text", "content": inp("text")}, "hint": "given"}
+    links = [{"url": "https://example.com/a", "content": "A"}, {"url": "javascript:alert(1)", "content": "B"}]
+    action = {"type": "action.set", "data": out("label"), "payload": inp("text")}
+    items = [
+        {"type": "view.labeled-list", "items": [entry]},
+        {"type": "view.link-group", "links": links},
+        {"type": "view.action-button", "label": "Say yes", "action": action},
+    ]
+    section = draw({"type": "view.list", "items": items}, {"text": "<Ann>"})
+    assert unsupported(section) == []
+    entries = section.find("dl", class_="kv-labeled-list")
+    assert (entries.find("dt").text, entries.find("dd").find("p").text) == ("Name", "<Ann>")
+    drawn = section.find("ul", class_="kv-link-group").find_all("li")
+    assert drawn[0].find("a").attrs["href"] == "https://example.com/a"
+    assert not drawn[1].find_all("a")
+    button = section.find("button", class_="kv-action-button")
+    assert (button.text, button.attrs["type"]) == ("Say yes", "button")
+    assert island(section)["exprs"][int(str(button.attrs["data-kv-action"]))] == {
+        "type": "action.set", "data": out("label"), "payload": {"type": "kv.value", "value": "<Ann>"},
+    }  # fmt: skip

@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from kvorum.web import account, face, profile, work
+from kvorum.web import account, face, profile, requester, work
 from kvorum.web.headers import SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
@@ -21,4 +21,6 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (face, account, profile, work):
         app.include_router(module.router)
+    for router in requester.ROUTERS:
+        app.include_router(router)
     app.add_middleware(SecurityHeaders)
