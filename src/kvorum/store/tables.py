@@ -419,3 +419,17 @@ ledger_entries = Table(
 assignment it names, if any). `amount` is in micro-USD, exact for rewards like 0.005 and whole-cent
 bonuses alike, so sums add up. The unique keys allow one reward per assignment and one entry per
 bonus."""
+
+aggregated_solutions = Table(
+    "aggregated_solutions",
+    metadata,
+    Column("operation_id", ForeignKey("operations.id"), primary_key=True),
+    Column("task_id", String(32), primary_key=True),
+    Column("pool_id", ForeignKey("pools.id"), nullable=False),
+    Column("confidence", Float),
+    Column("output_values", Text, nullable=False),
+    sqlite_with_rowid=False,
+)
+"""The labels one SOLUTION.AGGREGATE operation produced, one row per task, paged by task_id.
+`output_values` is the JSON object the API returns, serialized once when written; `confidence` is
+NULL where a method gives no probability."""
