@@ -1,4 +1,5 @@
-"""The background jobs: due operations (bulk creation, aggregation), assignment expiry, auto-accept, and pool closing.
+"""The background jobs: due operations (bulk creation, aggregation), assignment expiry, auto-accept,
+and pool closing.
 
 Every server process runs them in a daemon thread unless run_background_jobs is off; `kvorum jobs`
 runs them alone. Operations are claimed in the database, so any number of processes can poll at

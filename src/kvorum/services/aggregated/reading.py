@@ -120,7 +120,7 @@ class _Indexer:
         return Collected(answers, priors, task_ids, labels, list(self.workers))
 
 
-def _ints(column: array[int]) -> IntArray:
+def _ints(column: "array[int]") -> IntArray:
     return np.frombuffer(column, dtype=np.int64) if column else np.zeros(0, np.int64)
 
 
@@ -145,8 +145,8 @@ def collect(conn: Connection, plan: Plan, progress: Progress = no_progress) -> C
     done = 0
     progress("reading", done, total)
     for batch in rows:
-        for worker_id, tasks, solutions in batch:
-            indexer.add_assignment(worker_id, tasks, solutions, plan.task_id)
+        for row in batch:
+            indexer.add_assignment(row.worker_id, row.tasks, row.solutions, plan.task_id)
         done += len(batch)
         progress("reading", done, total)
     for task_id, body in store.baseline_tasks(conn, pool_id=plan.pool_id, task_id=plan.task_id):

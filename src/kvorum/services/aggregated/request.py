@@ -102,7 +102,8 @@ def check(conn: Connection, *, caller: int, body: PoolAggregationIn | TaskAggreg
 
 
 def _skill(conn: Connection, caller: int, body: PoolAggregationIn, problems: Problems) -> int | None:
-    """The weighting skill of WEIGHTED_DYNAMIC_OVERLAP, which must be the caller's; other methods ignore it."""
+    """The weighting skill of WEIGHTED_DYNAMIC_OVERLAP, which must be the caller's; other methods
+    ignore it."""
     if body.type != WEIGHTED:
         return None
     if body.answer_weight_skill_id is None:
