@@ -81,7 +81,9 @@ def fill_pool(
         rows, members = [], []
         for assignment_id, suite_id, (worker, suite) in zip(assignment_ids, suite_ids, suites, strict=True):
             worker_id = worker_ids[worker]
-            issued = [{"id": task_ids[task], "kind": "REAL", "input_values": {"n": task}} for task, _ in suite]
+            issued = [
+                {"id": task_ids[task], "kind": "REAL", "input_values": {"n": task}} for task, _ in suite
+            ]
             solutions = [{"output_values": {field: value}} for _, value in suite]
             rows.append(
                 (
