@@ -86,6 +86,20 @@ class Result:
             for label in range(len(self.collected.labels))
         ]
 
+    def table(self) -> Iterator[list[str]]:
+        """The labels as rows of text cells, header first: task_id, OUTPUT:<field>..., confidence.
+        Strings are written as they are, other values as JSON; no confidence is an empty cell."""
+        yield ["task_id", *(f"OUTPUT:{name}" for name in self.plan.fields), "confidence"]
+        cells = [
+            [
+                value if isinstance(value, str) else orjson.dumps(value).decode()
+                for value in self.values(label)
+            ]
+            for label in range(len(self.collected.labels))
+        ]
+        for task_id, label, confidence in self.rows():
+            yield [task_id, *cells[label], "" if confidence is None else repr(confidence)]
+
     @cached_property
     def labelled(self) -> int:
         return int(np.count_nonzero(self.labels.label >= 0))
