@@ -1,14 +1,26 @@
 """What aggregation reads (counted answers, skill values, baseline solutions) and the labels it writes.
 
-Answers are read as raw JSON text in batches of rows, never as one object per answer: the reader
-parses each batch and keeps only integer arrays.
+Answers are read in batches of plain rows, one per answer, with each requested value cut out of the
+stored solutions by the database's JSON operators (`->`: SQLite 3.38 or later, PostgreSQL).
 """
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, Text, cast, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    Select,
+    Text,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+)
 
 from kvorum.store import bulk
 from kvorum.store import search as search_store
@@ -22,38 +34,57 @@ SOLUTION_INSERT = ("operation_id", "task_id", "pool_id", "confidence", "output_v
 SolutionValues = tuple[str, str, int, float | None, str]
 """One label, in SOLUTION_INSERT order."""
 
-_ANSWER_COLUMNS = (
-    assignments.c.worker_id,
-    cast(assignments.c.tasks, Text).label("tasks"),
-    cast(assignments.c.solutions, Text).label("solutions"),
-)
+
+def _value_text(dialect: str, name: str) -> ColumnElement[str]:
+    """The JSON text of one answer's value of an output field (NULL when absent): the assignment's
+    solution at the task's position, read in the database so that no solution is parsed in Python."""
+    if dialect == "postgresql":
+        solution = assignments.c.solutions.op("->")(assignment_tasks.c.position)
+        return cast(solution.op("->")(literal("output_values")).op("->")(literal(name)), Text)
+    path = literal("$[") + cast(assignment_tasks.c.position, Text) + literal(f'].output_values."{name}"')
+    return type_coerce(assignments.c.solutions, Text).op("->", return_type=Text)(path.self_group())
 
 
-def answer_batches(conn: Connection, *, pool_id: int, batch_size: int) -> Iterator[Sequence[Row[Any]]]:
-    """The pool's answered assignments, (worker_id, tasks JSON, solutions JSON), `batch_size` at a time.
-
-    PostgreSQL streams them through a server-side cursor.
-    """
-    query = select(*_ANSWER_COLUMNS).where(
-        assignments.c.pool_id == pool_id, assignments.c.status.in_(COUNTED)
+def _answers(dialect: str, pool_id: int, fields: Sequence[str]) -> Select[Any]:
+    """(task_id, worker_id, JSON text of each field) of every answer to a real task in the pool's
+    SUBMITTED and ACCEPTED assignments."""
+    return (
+        select(
+            assignment_tasks.c.task_id,
+            assignment_tasks.c.worker_id,
+            *(_value_text(dialect, name).label(f"value_{n}") for n, name in enumerate(fields)),
+        )
+        .join(assignments, assignments.c.id == assignment_tasks.c.assignment_id)
+        .where(
+            assignments.c.pool_id == pool_id,
+            assignments.c.status.in_(COUNTED),
+            assignment_tasks.c.task_id.not_in(_not_real(pool_id)),
+        )
     )
-    result = conn.execution_options(yield_per=batch_size).execute(query)
-    yield from result.partitions()
+
+
+def _not_real(pool_id: int) -> Select[Any]:
+    """The pool's control and training tasks: few, so excluding them costs less than a join that
+    looks up the role of every answered task."""
+    return select(tasks.c.id).where(tasks.c.pool_id == pool_id, tasks.c.kind != "REAL")
+
+
+def answer_batches(
+    conn: Connection, *, pool_id: int, fields: Sequence[str], batch_size: int, task_id: str | None = None
+) -> Iterator[Sequence[Row[Any]]]:
+    """The answers of the pool (or of one task), `batch_size` rows at a time: (task_id, worker_id,
+    then the JSON text of each field's value, NULL where absent). PostgreSQL streams them through a
+    server-side cursor."""
+    query = _answers(conn.dialect.name, pool_id, fields)
+    if task_id is not None:
+        query = query.where(assignment_tasks.c.task_id == task_id)
+    yield from conn.execution_options(yield_per=batch_size).execute(query).partitions()
 
 
 def answered_count(conn: Connection, *, pool_id: int) -> int:
     """How many of the pool's assignments have answers that count."""
     query = select(func.count()).where(assignments.c.pool_id == pool_id, assignments.c.status.in_(COUNTED))
     return int(conn.execute(query).scalar_one())
-
-
-def answers_to_task(conn: Connection, *, pool_id: int, task_id: str) -> Sequence[Row[Any]]:
-    """The answered assignments that hold one task, as `answer_batches` reads them."""
-    holding = select(assignment_tasks.c.assignment_id).where(
-        assignment_tasks.c.task_id == task_id, assignment_tasks.c.pool_id == pool_id
-    )
-    query = select(*_ANSWER_COLUMNS).where(assignments.c.id.in_(holding), assignments.c.status.in_(COUNTED))
-    return conn.execute(query).all()
 
 
 def skill_values(conn: Connection, *, skill_id: int, now: datetime) -> Sequence[Row[int, float]]:

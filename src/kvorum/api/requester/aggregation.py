@@ -1,6 +1,6 @@
 from fastapi import APIRouter, Depends, Response
 
-from kvorum.api.requester.common import ERROR_RESPONSES, Caller, Ctx, accepted, query, search_doc
+from kvorum.api.requester.common import ERROR_RESPONSES, Caller, Ctx, accepted, json_text, query, search_doc
 from kvorum.schemas.aggregation import AggregatedSolutionOut, PoolAggregationIn, TaskAggregationIn
 from kvorum.schemas.operation import OperationOut
 from kvorum.schemas.page import PageOut
@@ -32,10 +32,13 @@ def aggregate_by_task(body: TaskAggregationIn, ctx: Ctx, caller: Caller) -> Aggr
     return _solution(aggregation.by_task(ctx, caller=caller.id, body=body))
 
 
-@router.get("/{operation_id}", openapi_extra=search_doc(aggregation.SEARCH))
+@router.get(
+    "/{operation_id}",
+    openapi_extra=search_doc(aggregation.SEARCH),
+    responses={200: {"model": PageOut[AggregatedSolutionOut]}},
+)
 def find_aggregated_solutions(
     operation_id: str, ctx: Ctx, caller: Caller, params: dict[str, str] = Depends(query)
-) -> PageOut[AggregatedSolutionOut]:
-    """The labels of an aggregate-by-pool operation, by task_id."""
-    found = aggregation.find(ctx, caller=caller.id, operation_id=operation_id, params=params)
-    return PageOut(items=[_solution(item) for item in found.items], has_more=found.has_more)
+) -> Response:
+    """The labels of an aggregate-by-pool operation, by task_id; 409 until it has succeeded."""
+    return json_text(aggregation.find(ctx, caller=caller.id, operation_id=operation_id, params=params))

@@ -1,14 +1,16 @@
-"""The answers that count, read from the store in batches straight into index arrays.
+"""The answers that count, read from the store in batches straight into numpy arrays.
 
 An answer counts when its assignment is SUBMITTED or ACCEPTED, its task is a real one (control and
 training answers do not), and it has a value (not null) for every requested field. Its label is the
 canonical JSON of those values in field order; labels are indexed in ascending order of that text
 and tasks in ascending order of their ids, so results come out sorted by task_id. Baseline
 solutions become priors weighted by their confidence_weight (1 when absent).
+
+Each batch of rows becomes arrays of task ids, worker ids and the values' JSON text; the indices
+come from np.unique over them at the end, and only each distinct value text is parsed in Python.
 """
 
-from array import array
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,11 +20,13 @@ import orjson
 from sqlalchemy import Connection, Row
 
 from kvorum.services.aggregated.request import Plan
-from kvorum.services.aggregation.answers import Answers, FloatArray, IntArray, Priors, canonical_label
+from kvorum.services.aggregation.answers import Answers, FloatArray, Priors, canonical_label
 from kvorum.store import aggregation as store
 
-BATCH = 5_000
-"""Assignments read per round trip."""
+BATCH = 20_000
+"""Answers read per round trip."""
+SEPARATOR = "\x00"
+"""Joins the value texts of several fields into one key; JSON text never holds a raw NUL."""
 
 Progress = Callable[[str, int, int], None]
 """Told (stage, done, total) as work advances; stages are 'reading', 'aggregating' and 'writing'."""
@@ -46,112 +50,96 @@ class Collected:
     """By worker index."""
 
 
-class _Indexer:
-    """Gives tasks, workers and labels provisional indices as answers stream in; `build` sorts them."""
+@dataclass(frozen=True)
+class _Chunk:
+    tasks: Any
+    workers: Any
+    keys: Any
+    """Per answer, its values' JSON texts joined by SEPARATOR."""
 
-    def __init__(self, fields: tuple[str, ...]) -> None:
-        self.fields = fields
-        self.tasks: dict[str, int] = {}
-        self.workers: dict[int, int] = {}
-        self.codes: dict[Hashable, int] = {}
-        """A label's values, typed (so that 1, 1.0 and true differ) -> its provisional index."""
-        self.labels: list[str] = []
-        self.answer_columns = (array("q"), array("q"), array("q"))
-        self.prior_columns = (array("q"), array("q"), array("d"))
 
-    def label(self, output_values: Mapping[str, Any]) -> int | None:
-        """The provisional index of the answer's label; None when a requested field has no value."""
-        values = tuple(output_values.get(name) for name in self.fields)
-        if None in values:
-            return None
-        try:
-            key: Hashable = tuple((value.__class__, value) for value in values)
-            return self.codes[key]
-        except KeyError:
-            pass
-        except TypeError:  # a JSON array or object: keyed by its canonical text
-            key = canonical_label(values)
-            if key in self.codes:
-                return self.codes[key]
-        self.codes[key] = len(self.labels)
-        self.labels.append(canonical_label(values))
-        return self.codes[key]
+def _chunk(rows: Sequence[Row[Any]], n_fields: int) -> _Chunk:
+    """A batch of rows as arrays, without the answers that lack a requested field."""
+    columns = list(zip(*rows, strict=True))
+    keys = (
+        columns[2]
+        if n_fields == 1
+        else [None if None in texts else SEPARATOR.join(texts) for texts in zip(*columns[2:], strict=True)]
+    )
+    kept = np.array([key is not None for key in keys], dtype=bool)
+    return _Chunk(
+        np.array(columns[0], dtype=str)[kept],
+        np.array(columns[1], dtype=np.int64)[kept],
+        np.array(keys, dtype=object)[kept].astype(str),
+    )
 
-    def add_assignment(self, worker_id: int, tasks: str, solutions: str, only_task: str | None) -> None:
-        task_column, worker_column, label_column = self.answer_columns
-        worker = self.workers.setdefault(worker_id, len(self.workers))
-        for task, solution in zip(orjson.loads(tasks), orjson.loads(solutions), strict=True):
-            if task["kind"] != "REAL" or (only_task is not None and task["id"] != only_task):
-                continue
-            label = self.label(solution["output_values"])
-            if label is None:
-                continue
-            task_column.append(self.tasks.setdefault(task["id"], len(self.tasks)))
-            worker_column.append(worker)
-            label_column.append(label)
 
-    def add_priors(self, task_id: str, body: str) -> None:
-        task_column, label_column, weight_column = self.prior_columns
+def _batches(conn: Connection, plan: Plan, progress: Progress) -> Iterator[_Chunk]:
+    total = store.answered_count(conn, pool_id=plan.pool_id) if plan.task_id is None else 0
+    done = 0
+    progress("reading", done, total)
+    for rows in store.answer_batches(
+        conn, pool_id=plan.pool_id, fields=plan.fields, batch_size=BATCH, task_id=plan.task_id
+    ):
+        yield _chunk(rows, len(plan.fields))
+        done += len(rows)
+        progress("reading", done, max(total, done))
+
+
+def _canonical(key: str) -> str | None:
+    """The canonical label of a key of value texts; None when a value is null (an empty answer)."""
+    values = [orjson.loads(text) for text in key.split(SEPARATOR)]
+    return None if None in values else canonical_label(values)
+
+
+def _priors(conn: Connection, plan: Plan) -> list[tuple[str, str, float]]:
+    """(task_id, canonical label, confidence_weight) of each baseline solution that has the values."""
+    found = []
+    for task_id, body in store.baseline_tasks(conn, pool_id=plan.pool_id, task_id=plan.task_id):
         for baseline in orjson.loads(body).get("baseline_solutions") or ():
-            label = self.label(baseline["output_values"])
-            if label is not None:
-                task_column.append(self.tasks.setdefault(task_id, len(self.tasks)))
-                label_column.append(label)
-                weight_column.append(float(baseline.get("confidence_weight", 1.0)))
-
-    def build(self) -> Collected:
-        task_ids, task_rank = _sorted_ranks(list(self.tasks))
-        labels, label_rank = _sorted_ranks(self.labels)
-        task_column, worker_column, label_column = self.answer_columns
-        prior_task, prior_label, prior_weight = self.prior_columns
-        answers = Answers(
-            task=task_rank[_ints(task_column)],
-            worker=_ints(worker_column),
-            label=label_rank[_ints(label_column)],
-            n_tasks=len(task_ids),
-            n_workers=len(self.workers),
-            n_labels=len(labels),
-        )
-        priors = Priors(
-            task=task_rank[_ints(prior_task)],
-            label=label_rank[_ints(prior_label)],
-            weight=np.frombuffer(prior_weight, dtype=np.float64) if prior_weight else np.zeros(0),
-        )
-        return Collected(answers, priors, task_ids, labels, list(self.workers))
-
-
-def _ints(column: "array[int]") -> IntArray:
-    return np.frombuffer(column, dtype=np.int64) if column else np.zeros(0, np.int64)
-
-
-def _sorted_ranks(keys: list[str]) -> tuple[list[str], IntArray]:
-    """The keys sorted, and for each provisional index (position in `keys`) its sorted index."""
-    order = sorted(range(len(keys)), key=keys.__getitem__)
-    rank = np.zeros(len(keys), np.int64)
-    rank[order] = np.arange(len(keys))
-    return [keys[index] for index in order], rank
+            values: Mapping[str, Any] = baseline["output_values"]
+            picked = [values.get(name) for name in plan.fields]
+            if None not in picked:
+                found.append(
+                    (task_id, canonical_label(picked), float(baseline.get("confidence_weight", 1.0)))
+                )
+    return found
 
 
 def collect(conn: Connection, plan: Plan, progress: Progress = no_progress) -> Collected:
     """Every counted answer and baseline solution of the plan's pool (or task)."""
-    indexer = _Indexer(plan.fields)
-    rows: Iterable[Sequence[Row[Any]]]
-    if plan.task_id is None:
-        total = store.answered_count(conn, pool_id=plan.pool_id)
-        rows = store.answer_batches(conn, pool_id=plan.pool_id, batch_size=BATCH)
-    else:
-        batch = store.answers_to_task(conn, pool_id=plan.pool_id, task_id=plan.task_id)
-        total, rows = len(batch), [batch]
-    done = 0
-    progress("reading", done, total)
-    for batch in rows:
-        for row in batch:
-            indexer.add_assignment(row.worker_id, row.tasks, row.solutions, plan.task_id)
-        done += len(batch)
-        progress("reading", done, total)
-    for task_id, body in store.baseline_tasks(conn, pool_id=plan.pool_id, task_id=plan.task_id):
-        indexer.add_priors(task_id, body)
-    return indexer.build()
+    chunks = list(_batches(conn, plan, progress))
+    priors = _priors(conn, plan)
+    task_column = np.concatenate(
+        [chunk.tasks for chunk in chunks] + [np.array([task for task, _, _ in priors], dtype=str)]
+    )
+    worker_column = np.concatenate([chunk.workers for chunk in chunks] + [np.zeros(0, np.int64)])
+    key_column = np.concatenate([chunk.keys for chunk in chunks] + [np.zeros(0, dtype=str)])
+    del chunks
+    task_ids, task_index = np.unique(task_column, return_inverse=True)
+    worker_ids, worker_index = np.unique(worker_column, return_inverse=True)
+    keys, key_index = np.unique(key_column, return_inverse=True)
+    key_labels = [_canonical(str(key)) for key in keys.tolist()]
+    labels = sorted({label for label in key_labels if label is not None} | {label for _, label, _ in priors})
+    rank = {label: index for index, label in enumerate(labels)}
+    key_rank = np.array([rank[label] if label is not None else -1 for label in key_labels], dtype=np.int64)
+    n_answers = len(worker_column)
+    answer_labels = key_rank[key_index] if len(keys) else np.zeros(0, np.int64)
+    counted = answer_labels >= 0
+    answers = Answers(
+        task=task_index[:n_answers][counted].astype(np.int64),
+        worker=worker_index[counted].astype(np.int64),
+        label=answer_labels[counted],
+        n_tasks=len(task_ids),
+        n_workers=len(worker_ids),
+        n_labels=len(labels),
+    )
+    prior_rows = Priors(
+        task=task_index[n_answers:].astype(np.int64),
+        label=np.array([rank[label] for _, label, _ in priors], dtype=np.int64),
+        weight=np.array([weight for _, _, weight in priors], dtype=np.float64),
+    )
+    return Collected(answers, prior_rows, task_ids.tolist(), labels, worker_ids.tolist())
 
 
 def worker_accuracy(conn: Connection, plan: Plan, collected: Collected, now: datetime) -> FloatArray | None:

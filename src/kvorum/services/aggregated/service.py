@@ -20,6 +20,7 @@ import orjson
 from sqlalchemy import Connection
 
 from kvorum.schemas.aggregation import FieldIn, PoolAggregationIn, TaskAggregationIn
+from kvorum.schemas.rendered import RenderedJson
 from kvorum.services import operations
 from kvorum.services import search as search_rules
 from kvorum.services.aggregated.reading import Collected, Progress, collect, no_progress, worker_accuracy
@@ -232,10 +233,9 @@ def by_task(ctx: Context, *, caller: int, body: TaskAggregationIn) -> Aggregated
     raise ValidationFailed(message, {"task_id": {"code": "NO_ANSWERS", "message": message}})
 
 
-def find(
-    ctx: Context, *, caller: int, operation_id: str, params: dict[str, str]
-) -> search_rules.Page[AggregatedSolution]:
-    """A page of the labels an aggregate-by-pool operation produced, by task_id."""
+def find(ctx: Context, *, caller: int, operation_id: str, params: dict[str, str]) -> RenderedJson:
+    """A page of the labels an aggregate-by-pool operation produced, by task_id, rendered around the
+    stored output_values (a page holds up to 100,000)."""
     search = search_rules.parse(SEARCH, params)
     with ctx.db.read() as conn:
         operation = operation_store.get(conn, owner_id=caller, operation_id=operation_id)
@@ -246,11 +246,13 @@ def find(
                 f"Operation {operation_id} is {operation.status}; its labels exist once it succeeds"
             )
         rows, has_more = store.find_solutions(conn, operation_id=operation_id, search=search)
-    items = [
-        AggregatedSolution(row.pool_id, row.task_id, row.confidence, orjson.loads(row.output_values))
+    pool = f'{{"pool_id":"{operation.parameters["pool_id"]}","task_id":'
+    items = ",".join(
+        f"{pool}{orjson.dumps(row.task_id).decode()},"
+        f'"confidence":{orjson.dumps(row.confidence).decode()},"output_values":{row.output_values}}}'
         for row in rows
-    ]
-    return search_rules.Page(items, has_more)
+    )
+    return RenderedJson('{"items":[' + items + '],"has_more":' + ("true" if has_more else "false") + "}")
 
 
 def of_pool(
