@@ -6,21 +6,21 @@ canonical JSON of those values in field order; labels are indexed in ascending o
 and tasks in ascending order of their ids, so results come out sorted by task_id. Baseline
 solutions become priors weighted by their confidence_weight (1 when absent).
 
-Each batch of rows becomes arrays of task ids, worker ids and the values' JSON text; the indices
-come from np.unique over them at the end, and only each distinct value text is parsed in Python.
+Each batch of rows becomes arrays of provisional indices of its task ids, worker ids and values'
+JSON text; the indices are put in order at the end, and only each distinct value text is parsed.
 """
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import numpy as np
 import orjson
-from sqlalchemy import Connection, Row
+from sqlalchemy import Connection
 
 from kvorum.services.aggregated.request import Plan
-from kvorum.services.aggregation.answers import Answers, FloatArray, Priors, canonical_label
+from kvorum.services.aggregation.answers import Answers, FloatArray, IntArray, Priors, canonical_label
 from kvorum.store import aggregation as store
 
 BATCH = 20_000
@@ -50,44 +50,55 @@ class Collected:
     """By worker index."""
 
 
-@dataclass(frozen=True)
-class _Chunk:
-    tasks: Any
-    workers: Any
-    keys: Any
-    """Per answer, its values' JSON texts joined by SEPARATOR."""
+class _Index:
+    """Provisional indices, in order of first appearance, of the keys seen so far."""
+
+    def __init__(self) -> None:
+        self.positions: dict[Any, int] = {}
+
+    def of(self, keys: Iterable[Any]) -> IntArray:
+        positions = self.positions
+        return np.array([positions.setdefault(key, len(positions)) for key in keys], dtype=np.int64)
+
+    def sorted(self) -> tuple[list[Any], IntArray]:
+        """The keys in ascending order, and for each provisional index its place in that order."""
+        keys = list(self.positions)
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        rank = np.zeros(len(keys), np.int64)
+        rank[order] = np.arange(len(keys))
+        return [keys[index] for index in order], rank
 
 
-def _chunk(rows: Sequence[Row[Any]], n_fields: int) -> _Chunk:
-    """A batch of rows as arrays, without the answers that lack a requested field."""
-    columns = list(zip(*rows, strict=True))
-    keys = (
-        columns[2]
-        if n_fields == 1
-        else [None if None in texts else SEPARATOR.join(texts) for texts in zip(*columns[2:], strict=True)]
-    )
-    kept = np.array([key is not None for key in keys], dtype=bool)
-    return _Chunk(
-        np.array(columns[0], dtype=str)[kept],
-        np.array(columns[1], dtype=np.int64)[kept],
-        np.array(keys, dtype=object)[kept].astype(str),
-    )
-
-
-def _batches(conn: Connection, plan: Plan, progress: Progress) -> Iterator[_Chunk]:
+def _read(
+    conn: Connection, plan: Plan, progress: Progress, tasks: _Index, workers: _Index, keys: _Index
+) -> list[IntArray]:
+    """(task, worker, key) provisional index arrays of every answer, batch by batch; the key of an
+    answer that lacks a field is None."""
     total = store.answered_count(conn, pool_id=plan.pool_id) if plan.task_id is None else 0
+    columns: list[list[IntArray]] = [[], [], []]
     done = 0
     progress("reading", done, total)
     for rows in store.answer_batches(
         conn, pool_id=plan.pool_id, fields=plan.fields, batch_size=BATCH, task_id=plan.task_id
     ):
-        yield _chunk(rows, len(plan.fields))
+        task_ids, worker_ids, *values = zip(*rows, strict=True)
+        key_texts = (
+            values[0]
+            if len(values) == 1
+            else [None if None in texts else SEPARATOR.join(texts) for texts in zip(*values, strict=True)]
+        )
+        columns[0].append(tasks.of(task_ids))
+        columns[1].append(workers.of(worker_ids))
+        columns[2].append(keys.of(key_texts))
         done += len(rows)
         progress("reading", done, max(total, done))
+    return [np.concatenate(column) if column else np.zeros(0, np.int64) for column in columns]
 
 
-def _canonical(key: str) -> str | None:
-    """The canonical label of a key of value texts; None when a value is null (an empty answer)."""
+def _canonical(key: str | None) -> str | None:
+    """The canonical label of a key of value texts; None when a value is absent or null."""
+    if key is None:
+        return None
     values = [orjson.loads(text) for text in key.split(SEPARATOR)]
     return None if None in values else canonical_label(values)
 
@@ -108,38 +119,31 @@ def _priors(conn: Connection, plan: Plan) -> list[tuple[str, str, float]]:
 
 def collect(conn: Connection, plan: Plan, progress: Progress = no_progress) -> Collected:
     """Every counted answer and baseline solution of the plan's pool (or task)."""
-    chunks = list(_batches(conn, plan, progress))
+    tasks, workers, keys = _Index(), _Index(), _Index()
+    answer_task, answer_worker, answer_key = _read(conn, plan, progress, tasks, workers, keys)
     priors = _priors(conn, plan)
-    task_column = np.concatenate(
-        [chunk.tasks for chunk in chunks] + [np.array([task for task, _, _ in priors], dtype=str)]
-    )
-    worker_column = np.concatenate([chunk.workers for chunk in chunks] + [np.zeros(0, np.int64)])
-    key_column = np.concatenate([chunk.keys for chunk in chunks] + [np.zeros(0, dtype=str)])
-    del chunks
-    task_ids, task_index = np.unique(task_column, return_inverse=True)
-    worker_ids, worker_index = np.unique(worker_column, return_inverse=True)
-    keys, key_index = np.unique(key_column, return_inverse=True)
-    key_labels = [_canonical(str(key)) for key in keys.tolist()]
+    prior_task = tasks.of(task_id for task_id, _, _ in priors)
+    task_ids, task_rank = tasks.sorted()
+    key_labels = [_canonical(key) for key in keys.positions]
     labels = sorted({label for label in key_labels if label is not None} | {label for _, label, _ in priors})
     rank = {label: index for index, label in enumerate(labels)}
-    key_rank = np.array([rank[label] if label is not None else -1 for label in key_labels], dtype=np.int64)
-    n_answers = len(worker_column)
-    answer_labels = key_rank[key_index] if len(keys) else np.zeros(0, np.int64)
-    counted = answer_labels >= 0
+    key_rank = np.array([-1 if label is None else rank[label] for label in key_labels], dtype=np.int64)
+    answer_label = key_rank[answer_key]
+    counted = answer_label >= 0
     answers = Answers(
-        task=task_index[:n_answers][counted].astype(np.int64),
-        worker=worker_index[counted].astype(np.int64),
-        label=answer_labels[counted],
+        task=task_rank[answer_task[counted]],
+        worker=answer_worker[counted],
+        label=answer_label[counted],
         n_tasks=len(task_ids),
-        n_workers=len(worker_ids),
+        n_workers=len(workers.positions),
         n_labels=len(labels),
     )
     prior_rows = Priors(
-        task=task_index[n_answers:].astype(np.int64),
+        task=task_rank[prior_task],
         label=np.array([rank[label] for _, label, _ in priors], dtype=np.int64),
         weight=np.array([weight for _, _, weight in priors], dtype=np.float64),
     )
-    return Collected(answers, prior_rows, task_ids.tolist(), labels, worker_ids.tolist())
+    return Collected(answers, prior_rows, task_ids, labels, list(workers.positions))
 
 
 def worker_accuracy(conn: Connection, plan: Plan, collected: Collected, now: datetime) -> FloatArray | None:
