@@ -4,6 +4,7 @@ Answers are read in batches of plain rows, one per answer, with each requested v
 stored solutions by the database's JSON operators (`->`: SQLite 3.38 or later, PostgreSQL).
 """
 
+import uuid
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -71,14 +72,33 @@ def _not_real(pool_id: int) -> Select[Any]:
 
 def answer_batches(
     conn: Connection, *, pool_id: int, fields: Sequence[str], batch_size: int, task_id: str | None = None
-) -> Iterator[Sequence[Row[Any]]]:
+) -> Iterator[Sequence[tuple[Any, ...]]]:
     """The answers of the pool (or of one task), `batch_size` rows at a time: (task_id, worker_id,
-    then the JSON text of each field's value, NULL where absent). PostgreSQL streams them through a
-    server-side cursor."""
+    then the JSON text of each field's value, NULL where absent)."""
     query = _answers(conn.dialect.name, pool_id, fields)
     if task_id is not None:
         query = query.where(assignment_tasks.c.task_id == task_id)
-    yield from conn.execution_options(yield_per=batch_size).execute(query).partitions()
+    yield from _plain_batches(conn, query, batch_size)
+
+
+def _plain_batches(
+    conn: Connection, query: Select[Any], batch_size: int
+) -> Iterator[Sequence[tuple[Any, ...]]]:
+    """The rows of a query as the driver returns them (plain tuples, half the cost of result rows),
+    in the caller's transaction; PostgreSQL streams them through a server-side cursor."""
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    driver: Any = conn.connection.driver_connection
+    if conn.dialect.name == "postgresql":
+        cursor = driver.cursor(name=f"answers_{uuid.uuid4().hex}")
+        cursor.execute(str(compiled), compiled.params)
+    else:
+        cursor = driver.cursor()
+        cursor.execute(str(compiled), [compiled.params[name] for name in compiled.positiontup or ()])
+    try:
+        while rows := cursor.fetchmany(batch_size):
+            yield rows
+    finally:
+        cursor.close()
 
 
 def answered_count(conn: Connection, *, pool_id: int) -> int:

@@ -10,7 +10,7 @@ Each batch of rows becomes arrays of provisional indices of its task ids, worker
 JSON text; the indices are put in order at the end, and only each distinct value text is parsed.
 """
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -56,9 +56,11 @@ class _Index:
     def __init__(self) -> None:
         self.positions: dict[Any, int] = {}
 
-    def of(self, keys: Iterable[Any]) -> IntArray:
+    def of(self, keys: Sequence[Any]) -> IntArray:
         positions = self.positions
-        return np.array([positions.setdefault(key, len(positions)) for key in keys], dtype=np.int64)
+        for key in dict.fromkeys(keys):
+            positions.setdefault(key, len(positions))
+        return np.fromiter(map(positions.__getitem__, keys), dtype=np.int64, count=len(keys))
 
     def sorted(self) -> tuple[list[Any], IntArray]:
         """The keys in ascending order, and for each provisional index its place in that order."""
@@ -122,7 +124,7 @@ def collect(conn: Connection, plan: Plan, progress: Progress = no_progress) -> C
     tasks, workers, keys = _Index(), _Index(), _Index()
     answer_task, answer_worker, answer_key = _read(conn, plan, progress, tasks, workers, keys)
     priors = _priors(conn, plan)
-    prior_task = tasks.of(task_id for task_id, _, _ in priors)
+    prior_task = tasks.of([task_id for task_id, _, _ in priors])
     task_ids, task_rank = tasks.sorted()
     key_labels = [_canonical(key) for key in keys.positions]
     labels = sorted({label for label in key_labels if label is not None} | {label for _, label, _ in priors})
