@@ -9,6 +9,7 @@ in one write transaction guarded by its claim: the labels appear all at once wit
 at all.
 """
 
+import math
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -65,14 +66,15 @@ class Result:
 
     def rows(self) -> Iterator[tuple[str, int, float | None]]:
         """(task_id, label index, confidence) of every labelled task, in task_id order."""
-        confidence = self.labels.confidence
-        for index in np.flatnonzero(self.labels.label >= 0).tolist():
-            value = float(confidence[index])
-            yield (
-                self.collected.task_ids[index],
-                int(self.labels.label[index]),
-                None if np.isnan(value) else value,
-            )
+        labelled = np.flatnonzero(self.labels.label >= 0)
+        task_ids = self.collected.task_ids
+        for index, label, confidence in zip(
+            labelled.tolist(),
+            self.labels.label[labelled].tolist(),
+            self.labels.confidence[labelled].tolist(),
+            strict=True,
+        ):
+            yield task_ids[index], label, None if math.isnan(confidence) else confidence
 
     def values(self, label: int) -> list[Any]:
         """The field values of a label, in the plan's field order."""
