@@ -2,6 +2,7 @@
 
 from kvorum.services.aggregation.answers import (
     Answers,
+    Golden,
     IndexedAnswers,
     Labels,
     Priors,
@@ -13,6 +14,7 @@ from kvorum.services.aggregation.methods import METHODS, aggregate
 __all__ = [
     "METHODS",
     "Answers",
+    "Golden",
     "IndexedAnswers",
     "Labels",
     "Priors",

@@ -38,6 +38,14 @@ class Priors:
 
 
 @dataclass(frozen=True)
+class Golden:
+    """Known true labels of control tasks: methods that learn worker quality (DAWID_SKENE) fix them."""
+
+    task: IntArray
+    label: IntArray
+
+
+@dataclass(frozen=True)
 class Labels:
     """One row per task index; a task with no evidence has label -1 and confidence nan."""
 
