@@ -124,12 +124,19 @@ def test_aggregate_by_pool_labels_each_real_task_once_the_operation_succeeds(
     assert {item["pool_id"] for item in page["items"]} == {voted["pool"]["id"]}
 
 
-def test_dawid_skene_ignores_control_answers_and_the_skill(api: TestClient, voted: dict[str, Any]) -> None:
-    """Every control answer is "dog": were they counted, "dog" would win task 0."""
+def test_dawid_skene_learns_the_workers_from_control_tasks_and_ignores_the_skill(
+    api: TestClient, voted: dict[str, Any]
+) -> None:
+    """Every control answer is "dog" where the known solution is "cat": Dawid-Skene learns that these
+    workers' "dog" means "cat", so task 1 (three "dog") is read as "cat". Majority vote, which does
+    not learn from control tasks, says "dog"."""
     operation = by_pool(api, voted["pool"]["id"], answer_weight_skill_id="424242")
     page = labels(api, operation["id"])
-    assert [item["output_values"]["result"] for item in page["items"]][:2] == ["cat", "dog"]
+    assert [item["task_id"] for item in page["items"]] == [task["id"] for task in voted["tasks"]]
+    assert page["items"][1]["output_values"] == {"result": "cat"}
     assert all(0 < item["confidence"] <= 1 for item in page["items"])
+    voted_page = labels(api, by_pool(api, voted["pool"]["id"], "MAJORITY_VOTE")["id"])
+    assert voted_page["items"][1]["output_values"] == {"result": "dog"}
 
 
 def set_skill(api: TestClient, skill_id: str, worker_id: str, value: float) -> None:

@@ -46,9 +46,9 @@ def _value_text(dialect: str, name: str) -> ColumnElement[str]:
     return type_coerce(assignments.c.solutions, Text).op("->", return_type=Text)(path.self_group())
 
 
-def _answers(dialect: str, pool_id: int, fields: Sequence[str]) -> Select[Any]:
-    """(task_id, worker_id, JSON text of each field) of every answer to a real task in the pool's
-    SUBMITTED and ACCEPTED assignments."""
+def _answers(dialect: str, pool_id: int, fields: Sequence[str], with_control: bool) -> Select[Any]:
+    """(task_id, worker_id, JSON text of each field) of every answer to a real task (and a control
+    task, `with_control`) in the pool's SUBMITTED and ACCEPTED assignments."""
     return (
         select(
             assignment_tasks.c.task_id,
@@ -59,23 +59,30 @@ def _answers(dialect: str, pool_id: int, fields: Sequence[str]) -> Select[Any]:
         .where(
             assignments.c.pool_id == pool_id,
             assignments.c.status.in_(COUNTED),
-            assignment_tasks.c.task_id.not_in(_not_real(pool_id)),
+            assignment_tasks.c.task_id.not_in(_left_out(pool_id, with_control)),
         )
     )
 
 
-def _not_real(pool_id: int) -> Select[Any]:
-    """The pool's control and training tasks: few, so excluding them costs less than a join that
-    looks up the role of every answered task."""
-    return select(tasks.c.id).where(tasks.c.pool_id == pool_id, tasks.c.kind != "REAL")
+def _left_out(pool_id: int, with_control: bool) -> Select[Any]:
+    """The pool's training tasks, and its control tasks unless `with_control`: few, so excluding
+    them costs less than a join that looks up the role of every answered task."""
+    kinds = ("TRAINING",) if with_control else ("GOLDEN", "TRAINING")
+    return select(tasks.c.id).where(tasks.c.pool_id == pool_id, tasks.c.kind.in_(kinds))
 
 
 def answer_batches(
-    conn: Connection, *, pool_id: int, fields: Sequence[str], batch_size: int, task_id: str | None = None
+    conn: Connection,
+    *,
+    pool_id: int,
+    fields: Sequence[str],
+    batch_size: int,
+    task_id: str | None = None,
+    with_control: bool = False,
 ) -> Iterator[Sequence[tuple[Any, ...]]]:
     """The answers of the pool (or of one task), `batch_size` rows at a time: (task_id, worker_id,
     then the JSON text of each field's value, NULL where absent)."""
-    query = _answers(conn.dialect.name, pool_id, fields)
+    query = _answers(conn.dialect.name, pool_id, fields, with_control)
     if task_id is not None:
         query = query.where(assignment_tasks.c.task_id == task_id)
     yield from _plain_batches(conn, query, batch_size)
@@ -125,6 +132,12 @@ def baseline_tasks(conn: Connection, *, pool_id: int, task_id: str | None = None
     )
     if task_id is not None:
         query = query.where(tasks.c.id == task_id)
+    return conn.execute(query).all()
+
+
+def control_tasks(conn: Connection, *, pool_id: int) -> Sequence[Row[str, str]]:
+    """The pool's control tasks, (id, body JSON)."""
+    query = select(tasks.c.id, tasks.c.body).where(tasks.c.pool_id == pool_id, tasks.c.kind == "GOLDEN")
     return conn.execute(query).all()
 
 

@@ -1,7 +1,9 @@
 """The answers that count, read from the store in batches straight into numpy arrays.
 
-An answer counts when its assignment is SUBMITTED or ACCEPTED, its task is a real one (control and
-training answers do not), and it has a value (not null) for every requested field. Its label is the
+An answer counts when its assignment is SUBMITTED or ACCEPTED, its task is a real one (training
+answers never count; control answers only for the methods that learn the workers' quality from
+them, DAWID_SKENE, with the control tasks' known solutions, and control tasks get no result), and
+it has a value (not null) for every requested field. Its label is the
 canonical JSON of those values in field order; labels are indexed in ascending order of that text
 and tasks in ascending order of their ids, so results come out sorted by task_id. Baseline
 solutions become priors weighted by their confidence_weight (1 when absent).
@@ -16,11 +18,12 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import orjson
 from sqlalchemy import Connection
 
-from kvorum.services.aggregated.request import Plan
-from kvorum.services.aggregation.answers import Answers, FloatArray, IntArray, Priors, canonical_label
+from kvorum.services.aggregated.request import LEARNS_FROM_CONTROL, Plan
+from kvorum.services.aggregation.answers import Answers, FloatArray, Golden, IntArray, Priors, canonical_label
 from kvorum.store import aggregation as store
 
 BATCH = 20_000
@@ -28,6 +31,7 @@ BATCH = 20_000
 SEPARATOR = "\x00"
 """Joins the value texts of several fields into one key; JSON text never holds a raw NUL."""
 
+BoolArray = npt.NDArray[np.bool_]
 Progress = Callable[[str, int, int], None]
 """Told (stage, done, total) as work advances; stages are 'reading', 'aggregating' and 'writing'."""
 
@@ -48,6 +52,10 @@ class Collected:
     """Canonical labels by label index: ascending."""
     worker_ids: list[int]
     """By worker index."""
+    golden: Golden
+    """Known labels of the control tasks among the tasks, for the methods that learn from them."""
+    control: BoolArray
+    """By task index: a control task, which gets no result."""
 
 
 class _Index:
@@ -81,7 +89,12 @@ def _read(
     done = 0
     progress("reading", done, total)
     for rows in store.answer_batches(
-        conn, pool_id=plan.pool_id, fields=plan.fields, batch_size=BATCH, task_id=plan.task_id
+        conn,
+        pool_id=plan.pool_id,
+        fields=plan.fields,
+        batch_size=BATCH,
+        task_id=plan.task_id,
+        with_control=_learns_from_control(plan),
     ):
         task_ids, worker_ids, *values = zip(*rows, strict=True)
         key_texts = (
@@ -105,17 +118,22 @@ def _canonical(key: str | None) -> str | None:
     return None if None in values else canonical_label(values)
 
 
-def _priors(conn: Connection, plan: Plan) -> list[tuple[str, str, float]]:
-    """(task_id, canonical label, confidence_weight) of each baseline solution that has the values."""
+def _learns_from_control(plan: Plan) -> bool:
+    return plan.method in LEARNS_FROM_CONTROL and plan.task_id is None
+
+
+def _solutions(
+    bodies: Sequence[tuple[str, str]], key: str, fields: tuple[str, ...]
+) -> list[tuple[str, str, Mapping[str, Any]]]:
+    """(task_id, canonical label, the solution) of each of the tasks' `key` solutions that has a
+    value for every field."""
     found = []
-    for task_id, body in store.baseline_tasks(conn, pool_id=plan.pool_id, task_id=plan.task_id):
-        for baseline in orjson.loads(body).get("baseline_solutions") or ():
-            values: Mapping[str, Any] = baseline["output_values"]
-            picked = [values.get(name) for name in plan.fields]
+    for task_id, body in bodies:
+        for solution in orjson.loads(body).get(key) or ():
+            values: Mapping[str, Any] = solution["output_values"]
+            picked = [values.get(name) for name in fields]
             if None not in picked:
-                found.append(
-                    (task_id, canonical_label(picked), float(baseline.get("confidence_weight", 1.0)))
-                )
+                found.append((task_id, canonical_label(picked), solution))
     return found
 
 
@@ -123,11 +141,16 @@ def collect(conn: Connection, plan: Plan, progress: Progress = no_progress) -> C
     """Every counted answer and baseline solution of the plan's pool (or task)."""
     tasks, workers, keys = _Index(), _Index(), _Index()
     answer_task, answer_worker, answer_key = _read(conn, plan, progress, tasks, workers, keys)
-    priors = _priors(conn, plan)
+    baselines = store.baseline_tasks(conn, pool_id=plan.pool_id, task_id=plan.task_id)
+    priors = _solutions(baselines, "baseline_solutions", plan.fields)
+    controls = store.control_tasks(conn, pool_id=plan.pool_id) if _learns_from_control(plan) else []
+    known = [row for row in _solutions(controls, "known_solutions", plan.fields) if row[0] in tasks.positions]
     prior_task = tasks.of([task_id for task_id, _, _ in priors])
+    golden_task = tasks.of([task_id for task_id, _, _ in known])
     task_ids, task_rank = tasks.sorted()
     key_labels = [_canonical(key) for key in keys.positions]
-    labels = sorted({label for label in key_labels if label is not None} | {label for _, label, _ in priors})
+    given = {label for _, label, _ in priors} | {label for _, label, _ in known}
+    labels = sorted({label for label in key_labels if label is not None} | given)
     rank = {label: index for index, label in enumerate(labels)}
     key_rank = np.array([-1 if label is None else rank[label] for label in key_labels], dtype=np.int64)
     answer_label = key_rank[answer_key]
@@ -143,9 +166,12 @@ def collect(conn: Connection, plan: Plan, progress: Progress = no_progress) -> C
     prior_rows = Priors(
         task=task_rank[prior_task],
         label=np.array([rank[label] for _, label, _ in priors], dtype=np.int64),
-        weight=np.array([weight for _, _, weight in priors], dtype=np.float64),
+        weight=np.array([float(solution.get("confidence_weight", 1.0)) for _, _, solution in priors]),
     )
-    return Collected(answers, prior_rows, task_ids, labels, list(workers.positions))
+    golden = Golden(task_rank[golden_task], np.array([rank[label] for _, label, _ in known], dtype=np.int64))
+    control = np.zeros(len(task_ids), dtype=bool)
+    control[task_rank[tasks.of([task_id for task_id, _ in controls if task_id in tasks.positions])]] = True
+    return Collected(answers, prior_rows, task_ids, labels, list(workers.positions), golden, control)
 
 
 def worker_accuracy(conn: Connection, plan: Plan, collected: Collected, now: datetime) -> FloatArray | None:

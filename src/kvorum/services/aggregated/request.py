@@ -21,6 +21,8 @@ from kvorum.store import skills as skill_store
 WEIGHTED = "WEIGHTED_DYNAMIC_OVERLAP"
 ONE_FIELD = frozenset({"DAWID_SKENE"})
 """Methods that aggregate a single output field, as in Toloka."""
+LEARNS_FROM_CONTROL = frozenset({"DAWID_SKENE"})
+"""Methods that read control tasks' answers and known solutions to judge the workers."""
 EXTRA = "kvorum[crowdkit]"
 
 

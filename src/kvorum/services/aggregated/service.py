@@ -66,7 +66,7 @@ class Result:
 
     def rows(self) -> Iterator[tuple[str, int, float | None]]:
         """(task_id, label index, confidence) of every labelled task, in task_id order."""
-        labelled = np.flatnonzero(self.labels.label >= 0)
+        labelled = np.flatnonzero((self.labels.label >= 0) & ~self.collected.control)
         task_ids = self.collected.task_ids
         for index, label, confidence in zip(
             labelled.tolist(),
@@ -105,7 +105,7 @@ class Result:
 
     @cached_property
     def labelled(self) -> int:
-        return int(np.count_nonzero(self.labels.label >= 0))
+        return int(np.count_nonzero((self.labels.label >= 0) & ~self.collected.control))
 
 
 def compute(ctx: Context, conn: Connection, plan: Plan, progress: Progress = no_progress) -> Result:
@@ -119,6 +119,7 @@ def compute(ctx: Context, conn: Connection, plan: Plan, progress: Progress = no_
         priors=collected.priors,
         worker_accuracy=worker_accuracy(conn, plan, collected, ctx.clock.now()),
         possible_labels=None if plan.possible_labels is None else np.full(n_tasks, plan.possible_labels),
+        golden=collected.golden,
     )
     progress("aggregating", 1, 1)
     return Result(plan, collected, labels)
