@@ -422,3 +422,23 @@ def test_dawid_skene_through_the_api_equals_crowd_kit(
     ]
     chosen = [probas.loc[item["task_id"], expected[item["task_id"]]] for item in items]
     assert [item["confidence"] for item in items] == pytest.approx(chosen, abs=1e-6)
+
+
+@pytest.mark.filterwarnings("ignore:The (inplace|copy) keyword")  # crowd-kit 1.4.2 on pandas 3
+def test_crowd_kit_extension_types_run_as_operations(api: TestClient, voted: dict[str, Any]) -> None:
+    pytest.importorskip(
+        "crowdkit.aggregation", reason="crowd-kit is not installed (pip install 'kvorum[crowdkit]')"
+    )
+    operation = by_pool(api, voted["pool"]["id"], "WAWA")
+    assert operation["status"] == "SUCCESS", operation
+    items = labels(api, operation["id"])["items"]
+    assert [item["task_id"] for item in items] == [task["id"] for task in voted["tasks"]]
+    assert items[1] == {**items[1], "output_values": {"result": "dog"}, "confidence": pytest.approx(1)}
+    response = api.post(
+        BY_POOL, json={"type": "KOS", "pool_id": voted["pool"]["id"], "fields": [{"name": "result"}]}
+    )
+    assert response.status_code == 202
+    failed = response.json()  # three labels: KOS takes two, which is found when it runs
+    assert failed["status"] == "FAIL"
+    assert failed["details"]["error"] == "VALIDATION_ERROR" and "type" in failed["details"]["payload"]
+    assert_error(api.get(f"/api/v1/aggregated-solutions/{failed['id']}"), 409, "CONFLICT_STATE")
