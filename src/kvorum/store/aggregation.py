@@ -22,6 +22,7 @@ from sqlalchemy import (
     select,
     type_coerce,
 )
+from sqlalchemy.dialects.postgresql import array
 
 from kvorum.store import bulk
 from kvorum.store import search as search_store
@@ -40,8 +41,8 @@ def _value_text(dialect: str, name: str) -> ColumnElement[str]:
     """The JSON text of one answer's value of an output field (NULL when absent): the assignment's
     solution at the task's position, read in the database so that no solution is parsed in Python."""
     if dialect == "postgresql":
-        solution = assignments.c.solutions.op("->")(assignment_tasks.c.position)
-        return cast(solution.op("->")(literal("output_values")).op("->")(literal(name)), Text)
+        steps = array([cast(assignment_tasks.c.position, Text), literal("output_values"), literal(name)])
+        return cast(assignments.c.solutions.op("#>")(steps), Text)  # one parse of the stored text
     path = literal("$[") + cast(assignment_tasks.c.position, Text) + literal(f'].output_values."{name}"')
     return type_coerce(assignments.c.solutions, Text).op("->", return_type=Text)(path.self_group())
 
