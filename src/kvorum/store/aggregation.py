@@ -109,6 +109,12 @@ def _plain_batches(
         cursor.close()
 
 
+def issued_answers(conn: Connection, *, pool_id: int) -> int:
+    """How many tasks the pool's assignments hold, answered or not: what reading its answers may meet."""
+    query = select(func.count()).where(assignment_tasks.c.pool_id == pool_id)
+    return int(conn.execute(query).scalar_one())
+
+
 def answered_count(conn: Connection, *, pool_id: int) -> int:
     """How many of the pool's assignments have answers that count."""
     query = select(func.count()).where(assignments.c.pool_id == pool_id, assignments.c.status.in_(COUNTED))

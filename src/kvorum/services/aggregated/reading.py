@@ -84,7 +84,7 @@ def _read(
 ) -> list[IntArray]:
     """(task, worker, key) provisional index arrays of every answer, batch by batch; the key of an
     answer that lacks a field is None."""
-    total = store.answered_count(conn, pool_id=plan.pool_id) if plan.task_id is None else 0
+    total = store.issued_answers(conn, pool_id=plan.pool_id) if plan.task_id is None else 0
     columns: list[list[IntArray]] = [[], [], []]
     done = 0
     progress("reading", done, total)
@@ -107,6 +107,7 @@ def _read(
         columns[2].append(keys.of(key_texts))
         done += len(rows)
         progress("reading", done, max(total, done))
+    progress("reading", done, done)
     return [np.concatenate(column) if column else np.zeros(0, np.int64) for column in columns]
 
 
