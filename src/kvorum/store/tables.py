@@ -475,3 +475,18 @@ server_keys = Table(
 )
 """Secrets every server process shares, made once: the key that signs session cookies and form
 tokens."""
+
+aggregated_solutions = Table(
+    "aggregated_solutions",
+    metadata,
+    Column("operation_id", String(64), primary_key=True),
+    Column("task_id", String(32), primary_key=True),
+    Column("pool_id", Id, nullable=False),
+    Column("confidence", Float),
+    Column("output_values", Text, nullable=False),
+    sqlite_with_rowid=False,
+)
+"""The labels one SOLUTION.AGGREGATE operation produced, one row per task, paged by task_id.
+`output_values` is the JSON object the API returns, serialized once when written; `confidence` is
+NULL where a method gives no probability. Written only with their operation's end, in its
+transaction, so the keys need no foreign-key checks, which would cost two lookups per label."""
