@@ -163,8 +163,11 @@ def _distribution() -> dict[str, Any]:
     }
 
 
-def example_pool_body(project_id: str, training_id: str | None = None, **changes: Any) -> dict[str, Any]:
-    """Toloka's example pool, with every setting filled in."""
+def example_pool_body(
+    project_id: str, training_id: str | None = None, skill_id: str = "1289", **changes: Any
+) -> dict[str, Any]:
+    """Toloka's example pool, with every setting filled in; its dynamic pricing and dynamic overlap
+    read `skill_id`, which must exist for the pool to be created."""
     body: dict[str, Any] = {
         "project_id": project_id,
         "private_name": "My first pool",
@@ -175,7 +178,7 @@ def example_pool_body(project_id: str, training_id: str | None = None, **changes
         "reward_per_assignment": 0.02,
         "dynamic_pricing_config": {
             "type": "SKILL",
-            "skill_id": "1289",
+            "skill_id": skill_id,
             "intervals": [
                 {"from": 0, "to": 60, "reward_per_assignment": 0.03},
                 {"from": 61, "to": 100, "reward_per_assignment": 0.04},
@@ -242,7 +245,7 @@ def example_pool_body(project_id: str, training_id: str | None = None, **changes
             "type": "BASIC",
             "max_overlap": 5,
             "min_confidence": 0.9,
-            "answer_weight_skill_id": "1289",
+            "answer_weight_skill_id": skill_id,
             "fields": [{"name": "result"}],
         },
         "defaults": {"default_overlap_for_new_task_suites": 3, "default_overlap_for_new_tasks": 3},

@@ -181,8 +181,9 @@ def distribution() -> TaskDistributionFunction:
     )
 
 
-def example_pool(project_id: str, training_id: str) -> Pool:
-    """A pool with every setting filled in through the client's classes and rule builder."""
+def example_pool(project_id: str, training_id: str, skill_id: str = SKILL_ID) -> Pool:
+    """A pool with every setting filled in through the client's classes and rule builder; its
+    dynamic pricing and dynamic overlap read `skill_id`, which must exist for the pool to be created."""
     full = Pool(
         project_id=project_id,
         private_name="Compat pool",
@@ -205,12 +206,12 @@ def example_pool(project_id: str, training_id: str) -> Pool:
             type=DynamicOverlapConfig.Type.BASIC,
             max_overlap=5,
             min_confidence=0.75,
-            answer_weight_skill_id=SKILL_ID,
+            answer_weight_skill_id=skill_id,
             fields=[DynamicOverlapConfig.Field(name="result")],
         ),
         dynamic_pricing_config=DynamicPricingConfig(
             type=DynamicPricingConfig.Type.SKILL,
-            skill_id=SKILL_ID,
+            skill_id=skill_id,
             intervals=[
                 DynamicPricingConfig.Interval(from_=0, to=60, reward_per_assignment=0.03),
                 DynamicPricingConfig.Interval(from_=61, to=100, reward_per_assignment=0.04),

@@ -124,6 +124,22 @@ def raise_overlap(conn: Connection, *, task_ids: Sequence[str], overlap: int, no
     _grow(conn, task_ids, overlap, now, tasks.c.overlap < overlap)
 
 
+def lock_overlaps(conn: Connection, *, task_ids: Sequence[str]) -> dict[str, int]:
+    """The finite overlaps of these tasks, their rows locked until the transaction ends (in id
+    order, on PostgreSQL), so that decisions on a task's answers are taken one at a time and each
+    sees the answers committed before it."""
+    rows = conn.execute(_LOCK_OVERLAPS, {"task_ids": list(task_ids)})
+    return {task_id: int(overlap) for task_id, overlap in rows}
+
+
+_LOCK_OVERLAPS = (
+    select(tasks.c.id, tasks.c.overlap)
+    .where(tasks.c.id.in_(bindparam("task_ids", expanding=True)), ~tasks.c.infinite_overlap)
+    .order_by(tasks.c.id)
+    .with_for_update()
+)
+
+
 def update_suite(conn: Connection, *, suite_id: str, values: dict[str, Any]) -> None:
     conn.execute(update(task_suites).where(task_suites.c.id == suite_id).values(**values))
 
