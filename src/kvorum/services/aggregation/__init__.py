@@ -1,0 +1,22 @@
+"""Aggregation: labels and confidences from crowd answers. Pure computation on numpy arrays."""
+
+from kvorum.services.aggregation.answers import (
+    Answers,
+    IndexedAnswers,
+    Labels,
+    Priors,
+    canonical_label,
+    index_answers,
+)
+from kvorum.services.aggregation.methods import METHODS, aggregate
+
+__all__ = [
+    "METHODS",
+    "Answers",
+    "IndexedAnswers",
+    "Labels",
+    "Priors",
+    "aggregate",
+    "canonical_label",
+    "index_answers",
+]
