@@ -5,9 +5,10 @@ Whenever an answer to a real task comes in (submitted, or accepted after a rejec
 WEIGHTED_DYNAMIC_OVERLAP over the task's answers from SUBMITTED and ACCEPTED assignments, on the
 configured fields, each weighted by its worker's current value of answer_weight_skill_id, with the
 task's baseline solutions as priors. Once every slot of the task's overlap is resolved (answered
-or rejected), the task is done if it has at least its overlap of answers and the confidence
-reaches min_confidence; otherwise its overlap grows by one, up to max_overlap, and the task is
-issued again.
+or rejected), the task is done if it has at least its overlap of answers (a rejected one gives up
+its part) and the confidence reaches min_confidence; otherwise its overlap grows by one, up to
+max_overlap, and the task is issued again. The pool stays open meanwhile (a pool closed COMPLETED
+opens again when a rejection gives a task another slot).
 
 A decision reads only the state (the task's overlap and answers), never what the event says
 changed, so hearing the same state twice grows nothing more; the task rows are locked first, so
@@ -18,8 +19,8 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from math import prod
-from typing import Any
+from math import nan, prod
+from typing import Any, cast
 
 import numpy as np
 from sqlalchemy import Connection
@@ -47,6 +48,8 @@ class TaskAnswers:
     overlap: int
     resolved: int
     """Slots answered or rejected."""
+    rejected: int
+    """Slots whose answers were rejected: they hold their slot, but the task needs another answer."""
     answers: Sequence[tuple[int, str]]
     """(worker, label) of each counted answer that has every configured field."""
     priors: Sequence[tuple[str, float]]
@@ -95,9 +98,8 @@ def decide(
         ((n, label, weight) for n, task in enumerate(tasks) for label, weight in task.priors),
         tasks=range(len(tasks)),
     )
-    accuracy = np.array(
-        [skill_values.get(worker, np.nan) / 100 for worker in indexed.worker_keys], np.float64
-    )
+    values = [skill_values.get(cast(int, worker), nan) for worker in indexed.worker_keys]
+    accuracy = np.array(values, np.float64) / 100
     labelled = aggregate(
         "WEIGHTED_DYNAMIC_OVERLAP",
         indexed.answers,
@@ -109,7 +111,7 @@ def decide(
     verdicts = []
     for n, task in enumerate(tasks):
         confidence = float(confidences[n])
-        done = len(task.answers) >= task.overlap and confidence >= config.min_confidence
+        done = len(task.answers) >= task.overlap - task.rejected and confidence >= config.min_confidence
         pending = task.resolved < task.overlap
         verdicts.append(Verdict(confidence, not done and not pending and task.overlap < config.max_overlap))
     return verdicts
@@ -133,10 +135,16 @@ def hear(conn: Connection, event: AssignmentEvent) -> None:
     fields = config.fields
     rows = answer_store.answers_to(conn, task_ids=list(overlaps), statuses=RESOLVED)
     resolved: dict[str, int] = defaultdict(int)
+    rejected: dict[str, int] = defaultdict(int)
     answers: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for row in rows:
         resolved[row.task_id] += 1
-        label = None if row.status not in COUNTED else label_of(row.solutions[row.position]["output_values"], fields)
+        rejected[row.task_id] += row.status == "REJECTED"
+        label = (
+            None
+            if row.status not in COUNTED
+            else label_of(row.solutions[row.position]["output_values"], fields)
+        )
         if label is not None:
             answers[row.task_id].append((row.worker_id, label))
     tasks = {task["id"]: task for task in real if task["id"] in overlaps}
@@ -144,6 +152,7 @@ def hear(conn: Connection, event: AssignmentEvent) -> None:
         TaskAnswers(
             overlap,
             resolved[task_id],
+            rejected[task_id],
             answers[task_id],
             [
                 (label, float(solution.get("confidence_weight", 1)))
