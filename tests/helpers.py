@@ -85,6 +85,25 @@ def mixer_pool(
     return pool_body(project_id, **(issuing | changes))
 
 
+def dynamic_overlap_pool(
+    project_id: str, skill_id: str, *, overlap: int = 1, max_overlap: int = 3, **changes: Any
+) -> dict[str, Any]:
+    """A pool issuing one real task a suite at `overlap`, which grows up to `max_overlap` until the
+    answers on `result`, weighted by the skill, reach a confidence of 0.9."""
+    config = {
+        "type": "BASIC",
+        "max_overlap": max_overlap,
+        "min_confidence": 0.9,
+        "answer_weight_skill_id": skill_id,
+        "fields": [{"name": "result"}],
+    }
+    settings: dict[str, Any] = {
+        "auto_close_after_complete_delay_seconds": 60,
+        "dynamic_overlap_config": config,
+    }
+    return mixer_pool(project_id, real=1, overlap=overlap, **(settings | changes))
+
+
 def training_requirement(training_id: str, passing_value: int) -> dict[str, Any]:
     """quality_control.training_requirement: the training to pass and the skill value that passes."""
     return {"training_pool_id": training_id, "training_passing_skill_value": passing_value}

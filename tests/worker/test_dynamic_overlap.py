@@ -13,7 +13,7 @@ from tests.helpers import (
     CHOICE_RESULT,
     assert_error,
     created,
-    mixer_pool,
+    dynamic_overlap_pool,
     project_body,
     take,
     task_spec,
@@ -28,22 +28,6 @@ def choice_project(api: TestClient) -> dict[str, Any]:
     return created(
         api.post("/api/v1/projects", json=project_body(task_spec=task_spec(output_spec=CHOICE_RESULT)))
     )
-
-
-def dynamic_pool_body(project_id: str, skill_id: str, **changes: Any) -> dict[str, Any]:
-    """One real task a suite at overlap 1, growing up to 3 until the answers reach 0.9."""
-    config = {
-        "type": "BASIC",
-        "max_overlap": 3,
-        "min_confidence": 0.9,
-        "answer_weight_skill_id": skill_id,
-        "fields": [{"name": "result"}],
-    }
-    settings: dict[str, Any] = {
-        "auto_close_after_complete_delay_seconds": 60,
-        "dynamic_overlap_config": config,
-    }
-    return mixer_pool(project_id, real=1, overlap=1, **(settings | changes))
 
 
 def open_pool(api: TestClient, body: dict[str, Any], tasks: list[dict[str, Any]]) -> dict[str, Any]:
@@ -99,7 +83,7 @@ def crowd(api: TestClient, app_client: TestClient, ctx: Context, skill: dict[str
 
 
 def test_a_confident_answer_is_enough(api: TestClient, choice_project: dict[str, Any], crowd: Crowd) -> None:
-    pool = open_pool(api, dynamic_pool_body(choice_project["id"], crowd.skill_id), image_tasks(1))
+    pool = open_pool(api, dynamic_overlap_pool(choice_project["id"], crowd.skill_id), image_tasks(1))
     answer(crowd.worker(95), pool["id"], "cat")
     assert overlaps(api, pool["id"]) == [(1, 0)]
     assert take(crowd.worker(95), pool["id"]).status_code == 409
@@ -108,7 +92,7 @@ def test_a_confident_answer_is_enough(api: TestClient, choice_project: dict[str,
 def test_agreement_stops_the_growth_and_disagreement_grows_to_max_overlap(
     api: TestClient, choice_project: dict[str, Any], crowd: Crowd
 ) -> None:
-    pool = open_pool(api, dynamic_pool_body(choice_project["id"], crowd.skill_id), image_tasks(2))
+    pool = open_pool(api, dynamic_overlap_pool(choice_project["id"], crowd.skill_id), image_tasks(2))
     answer(crowd.worker(80), pool["id"], "cat")  # task 0: 0.8, one more
     assert overlaps(api, pool["id"]) == [(2, 1), (1, 1)]
     second = crowd.worker(80)
@@ -123,7 +107,7 @@ def test_agreement_stops_the_growth_and_disagreement_grows_to_max_overlap(
 
 
 def test_answers_weigh_by_the_skill(api: TestClient, choice_project: dict[str, Any], crowd: Crowd) -> None:
-    pool = open_pool(api, dynamic_pool_body(choice_project["id"], crowd.skill_id), image_tasks(2))
+    pool = open_pool(api, dynamic_overlap_pool(choice_project["id"], crowd.skill_id), image_tasks(2))
     answer(crowd.worker(99), pool["id"], "cat")
     answer(crowd.worker(None), pool["id"], "cat")  # no value of the skill: a coin's weight
     assert overlaps(api, pool["id"]) == [(1, 0), (2, 1)]
@@ -134,7 +118,7 @@ def test_baseline_solutions_count_as_answers(
 ) -> None:
     baseline = [{"output_values": {"result": "cat"}, "confidence_weight": 0.5}]
     tasks = image_tasks(1, baseline_solutions=baseline) + image_tasks(1)
-    pool = open_pool(api, dynamic_pool_body(choice_project["id"], crowd.skill_id), tasks)
+    pool = open_pool(api, dynamic_overlap_pool(choice_project["id"], crowd.skill_id), tasks)
     worker = crowd.worker(80)
     answer(worker, pool["id"], "cat")
     answer(worker, pool["id"], "cat")
@@ -144,7 +128,7 @@ def test_baseline_solutions_count_as_answers(
 def test_a_rejection_gives_the_task_to_another_worker_once(
     api: TestClient, choice_project: dict[str, Any], crowd: Crowd
 ) -> None:
-    body = dynamic_pool_body(choice_project["id"], crowd.skill_id, auto_accept_solutions=False)
+    body = dynamic_overlap_pool(choice_project["id"], crowd.skill_id, auto_accept_solutions=False)
     pool = open_pool(api, body, image_tasks(1))
     done = answer(crowd.worker(95), pool["id"], "cat")
     assert overlaps(api, pool["id"]) == [(1, 0)]
@@ -161,7 +145,7 @@ def test_a_rejection_gives_the_task_to_another_worker_once(
 def test_a_retried_submit_grows_nothing(
     api: TestClient, choice_project: dict[str, Any], crowd: Crowd
 ) -> None:
-    pool = open_pool(api, dynamic_pool_body(choice_project["id"], crowd.skill_id), image_tasks(1))
+    pool = open_pool(api, dynamic_overlap_pool(choice_project["id"], crowd.skill_id), image_tasks(1))
     worker = crowd.worker(80)
     done = answer(worker, pool["id"], "cat")
     body = {"solutions": [{"output_values": {"result": "cat"}}]}
@@ -173,7 +157,7 @@ def test_a_retried_submit_grows_nothing(
 def test_the_pool_closes_completed_only_when_every_task_is_done(
     api: TestClient, ctx: Context, clock: SettableClock, choice_project: dict[str, Any], crowd: Crowd
 ) -> None:
-    pool = open_pool(api, dynamic_pool_body(choice_project["id"], crowd.skill_id), image_tasks(2))
+    pool = open_pool(api, dynamic_overlap_pool(choice_project["id"], crowd.skill_id), image_tasks(2))
     answer(crowd.worker(95), pool["id"], "cat")
     answer(crowd.worker(80), pool["id"], "dog")
     clock.advance(timedelta(minutes=5))
@@ -191,7 +175,7 @@ def test_the_pool_closes_completed_only_when_every_task_is_done(
 def test_a_rejection_after_completion_opens_the_pool_again(
     api: TestClient, ctx: Context, clock: SettableClock, choice_project: dict[str, Any], crowd: Crowd
 ) -> None:
-    body = dynamic_pool_body(choice_project["id"], crowd.skill_id, auto_accept_solutions=False)
+    body = dynamic_overlap_pool(choice_project["id"], crowd.skill_id, auto_accept_solutions=False)
     pool = open_pool(api, body, image_tasks(1))
     done = answer(crowd.worker(95), pool["id"], "cat")
     clock.advance(timedelta(seconds=60))
@@ -222,7 +206,7 @@ def test_a_dynamic_overlap_that_cannot_act_is_refused(
     path: str,
     code: str,
 ) -> None:
-    body = dynamic_pool_body(choice_project["id"], crowd.skill_id)
+    body = dynamic_overlap_pool(choice_project["id"], crowd.skill_id)
     if change == "skill":
         body["dynamic_overlap_config"]["answer_weight_skill_id"] = other_api.post(
             "/api/v1/skills", json={"name": "Not alice's"}
