@@ -25,7 +25,9 @@ majority vote, fast submits, skips in a row, acceptance rate), alternated `--rou
 
 Then the cost of dynamic overlap, the same way: the pool as is and with a dynamic_overlap_config
 (up to MAX_OVERLAP, min_confidence 0.9, answers weighted by a skill each worker holds at its
-accuracy), alternated. `--dynamic-overlap-only` runs this comparison alone.
+accuracy), alternated, in a closed loop and with `--think` (fewer `--workers`, such as 60, keep
+that loop below saturation, so that latency is the server's own rather than a queue's).
+`--dynamic-overlap-only` runs this comparison alone.
 """
 
 import argparse
@@ -439,7 +441,7 @@ def run(
     databases: Databases, backend: str, args: argparse.Namespace, processes: int, think: float = 0
 ) -> None:
     found = measure(databases, backend, args, processes, think)
-    loop = f"think {think:.1f} s" if think else "closed loop"
+    loop = _loop(think)
     print(
         f"{backend:10} x{processes} process(es), {loop}: {found.rate:7.1f} completed assignments/s "
         f"(baseline GET /me {found.base:7.1f}/s); "
@@ -451,17 +453,22 @@ def run(
 
 
 def compare(
-    databases: Databases, backend: str, args: argparse.Namespace, processes: int, variants: tuple[str, str]
+    databases: Databases,
+    backend: str,
+    args: argparse.Namespace,
+    processes: int,
+    variants: tuple[str, str],
+    think: float = 0,
 ) -> None:
     """The pool in two variants ("no rules", "5 rules", "dynamic overlap"), alternated; the medians
     side by side."""
     found: dict[str, list[Measured]] = {variant: [] for variant in variants}
     for round_ in range(args.rounds):
         for variant in variants:
-            got = measure(databases, backend, args, processes, variant=variant, base_seconds=0)
+            got = measure(databases, backend, args, processes, think, variant, base_seconds=0)
             found[variant].append(got)
             print(
-                f"  {backend} round {round_ + 1} {variant:15}: {got.rate:6.1f}/s, "
+                f"  {backend} round {round_ + 1} {variant:15} {_loop(think)}: {got.rate:6.1f}/s, "
                 f"submit p50 {got.submit_p50:.0f} ms p99 {got.submit_p99:.0f} ms; "
                 f"observations {_listed(got.observations)}; "
                 f"rule actions {got.actions}, tasks grown {got.grown}, over-issued {got.over}",
@@ -469,12 +476,16 @@ def compare(
             )
     plain, other = (_medians(found[variant]) for variant in variants)
     print(
-        f"{backend:10} x{processes} process(es), closed loop, median of {args.rounds}: "
+        f"{backend:10} x{processes} process(es), {_loop(think)}, median of {args.rounds}: "
         f"{_side(variants[0], plain)} | {_side(variants[1], other)} | "
         f"throughput x{other['rate'] / plain['rate']:.2f}, "
         f"submit p99 {other['submit_p99'] - plain['submit_p99']:+.0f} ms",
         flush=True,
     )
+
+
+def _loop(think: float) -> str:
+    return f"think {think:.1f} s" if think else "closed loop"
 
 
 def _listed(counts: dict[str, int]) -> str:
@@ -543,6 +554,8 @@ def main() -> None:
             compare(databases, "sqlite", args, 1, variants)
             if pg is not None:
                 compare(databases, "postgresql", args, 2, variants)
+        if not args.rules_only:  # below saturation, where latency is the server's and not a queue's
+            compare(databases, "sqlite", args, 1, ("no rules", "dynamic overlap"), args.think)
 
 
 if __name__ == "__main__":

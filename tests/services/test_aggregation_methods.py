@@ -7,7 +7,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kvorum.services.aggregation import Answers, Labels, Priors, aggregate, canonical_label, index_answers
+from kvorum.services.aggregation import (
+    Answers,
+    Golden,
+    Labels,
+    Priors,
+    aggregate,
+    canonical_label,
+    dawid_skene,
+    index_answers,
+    label_of,
+    spec_label_count,
+)
 from kvorum.services.errors import ValidationFailed
 
 WDO = "WEIGHTED_DYNAMIC_OVERLAP"
@@ -45,6 +56,21 @@ def test_index_answers_orders_labels_by_canonical_string_and_keeps_unanswered_ta
     assert indexed.priors.label.tolist() == [2]
     assert indexed.answers.n_tasks == 4
     assert canonical_label([{"b": 1, "a": "é"}, True]) == '[{"a":"é","b":1},true]'
+
+
+def test_labels_from_output_values_and_k_from_the_spec() -> None:
+    assert label_of({"b": 2, "a": "x", "c": 0}, ["b", "a"]) == '[2,"x"]'
+    assert label_of({"a": "x"}, ["a", "b"]) is None
+    spec = {
+        "ok": {"type": "boolean"},
+        "kind": {"type": "string", "allowed_values": ["cat", "dog", "other"]},
+        "n": {"type": "integer", "allowed_values": [1, 2]},
+        "free": {"type": "string"},
+        "list": {"type": "array_string", "allowed_values": ["a"]},
+    }
+    assert spec_label_count(spec, ["ok", "kind", "n"]) == 12
+    assert spec_label_count(spec, ["ok", "free"]) is None
+    assert spec_label_count(spec, ["list"]) is None
 
 
 def test_wdo_agreeing_answers_multiply_odds() -> None:
@@ -113,6 +139,23 @@ def test_dawid_skene_prior_only_task_takes_its_baseline() -> None:
     assert result["p"] == ("c", pytest.approx(0.99))
 
 
+def test_dawid_skene_control_task_with_two_correct_labels_splits_its_posterior() -> None:
+    answers = Answers(np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1]), np.array([0, 1, 1, 1]), 2, 2, 2)
+    result = aggregate("DAWID_SKENE", answers, golden=Golden(np.array([0, 0]), np.array([1, 0])))
+    assert result.label.tolist() == [0, 1]
+    assert result.confidence[0] == pytest.approx(0.5)
+
+
+def test_dawid_skene_refuses_a_label_space_too_large(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dawid_skene, "MAX_CELLS", 11)
+    small = Answers(np.arange(3), np.zeros(3, np.int64), np.arange(3), 3, 1, 3)
+    assert aggregate("DAWID_SKENE", small).label.tolist() == [0, 1, 2]
+    answers = Answers(np.arange(4), np.zeros(4, np.int64), np.arange(4), 4, 1, 4)
+    with pytest.raises(ValidationFailed) as raised:
+        aggregate("DAWID_SKENE", answers)
+    assert "fields" in raised.value.payload
+
+
 def test_unknown_method_names_the_type() -> None:
     with pytest.raises(ValidationFailed) as raised:
         aggregate("NO_SUCH", index_answers([]).answers)
@@ -120,7 +163,7 @@ def test_unknown_method_names_the_type() -> None:
 
 
 @pytest.mark.parametrize(
-    ("answers", "priors", "field"),
+    ("answers", "extra", "field"),
     [
         (Answers(np.array([0]), np.array([0]), np.array([3]), 1, 1, 3), None, "answers"),
         (Answers(np.array([0, 1]), np.array([0]), np.array([0]), 2, 1, 1), None, "answers"),
@@ -129,11 +172,19 @@ def test_unknown_method_names_the_type() -> None:
             Priors(np.array([0]), np.array([0]), np.array([1.5])),
             "priors",
         ),
+        (
+            Answers(np.array([0]), np.array([0]), np.array([0]), 1, 1, 1),
+            Golden(np.array([1]), np.array([0])),
+            "golden",
+        ),
     ],
 )
-def test_bad_arrays_are_a_domain_error(answers: Answers, priors: Priors | None, field: str) -> None:
+def test_bad_arrays_are_a_domain_error(answers: Answers, extra: Priors | Golden | None, field: str) -> None:
     with pytest.raises(ValidationFailed) as raised:
-        aggregate("MAJORITY_VOTE", answers, priors=priors)
+        if isinstance(extra, Golden):
+            aggregate("DAWID_SKENE", answers, golden=extra)
+        else:
+            aggregate("MAJORITY_VOTE", answers, priors=extra)
     assert field in raised.value.payload
 
 
@@ -179,3 +230,67 @@ def test_results_do_not_depend_on_row_order(
             aggregate(method, answers, worker_accuracy=accuracy),
             aggregate(method, shuffled(answers, order), worker_accuracy=accuracy),
         )
+
+
+def posterior_by_hand(
+    labels: list[int], accuracies: list[float], priors: list[tuple[int, float]], k_spec: int
+) -> tuple[int, float]:
+    """The WEIGHTED_DYNAMIC_OVERLAP formula of docs/api.md for one task, written out plainly."""
+    seen = sorted(set(labels) | {label for label, _ in priors})
+    k = max(2, len(seen), k_spec)
+
+    def e(q: float) -> float:
+        q = min(max(0.5 if math.isnan(q) else q, 0.01), 0.99)
+        return math.log(q * (k - 1) / (1 - q))
+
+    score = dict.fromkeys(seen, 0.0)
+    for label, q in zip(labels, accuracies, strict=True):
+        score[label] += e(q)
+    for label, weight in priors:
+        score[label] += weight * e(0.99)
+    total = sum(math.exp(s) for s in score.values()) + (k - len(seen))
+    confidence = {label: math.exp(s) / total for label, s in score.items()}
+    best = max(confidence.values())
+    winner = min(label for label, c in confidence.items() if c >= best * (1 - 1e-9))
+    return winner, confidence[winner]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 7), st.integers(0, 5), st.integers(0, 3)), max_size=40),
+    st.lists(st.tuples(st.integers(0, 7), st.integers(0, 3), st.sampled_from([0.0, 0.3, 1.0])), max_size=6),
+    st.lists(st.sampled_from([0.0, 0.3, 0.55, 0.8, 1.0, float("nan")]), min_size=6, max_size=6),
+    st.sampled_from([0, 3, 5]),
+)
+def test_wdo_equals_the_formula_task_by_task(
+    rows: list[tuple[int, int, int]],
+    prior_rows: list[tuple[int, int, float]],
+    skills: list[float],
+    k_spec: int,
+) -> None:
+    answers = Answers(
+        np.array([r[0] for r in rows], np.int64),
+        np.array([r[1] for r in rows], np.int64),
+        np.array([r[2] for r in rows], np.int64),
+        8,
+        6,
+        4,
+    )
+    priors = Priors(
+        np.array([p[0] for p in prior_rows], np.int64),
+        np.array([p[1] for p in prior_rows], np.int64),
+        np.array([p[2] for p in prior_rows], np.float64),
+    )
+    result = aggregate(
+        WDO, answers, priors=priors, worker_accuracy=np.array(skills), possible_labels=np.full(8, k_spec)
+    )
+    for task in range(8):
+        labels = [label for t, _, label in rows if t == task]
+        accuracies = [skills[worker] for t, worker, _ in rows if t == task]
+        task_priors = [(label, weight) for t, label, weight in prior_rows if t == task]
+        if not labels and not task_priors:
+            assert result.label[task] == -1
+            continue
+        label, confidence = posterior_by_hand(labels, accuracies, task_priors, k_spec)
+        assert result.label[task] == label
+        assert result.confidence[task] == pytest.approx(confidence, rel=1e-9)

@@ -128,17 +128,21 @@ def raise_overlap(conn: Connection, *, task_ids: Sequence[str], overlap: int, no
     conn.execute(_RAISE, {"task_ids": list(task_ids), "to": overlap, "now": now})
 
 
-def lock_overlaps(conn: Connection, *, task_ids: Sequence[str]) -> dict[str, int]:
-    """The finite overlaps of these tasks, their rows locked until the transaction ends (in id
-    order, on PostgreSQL), so that decisions on a task's answers are taken one at a time and each
-    sees the answers committed before it."""
-    rows = conn.execute(_LOCK_OVERLAPS, {"task_ids": list(task_ids)})
+def lock_overlaps(conn: Connection, *, task_ids: Sequence[str], below: int) -> dict[str, int]:
+    """The finite overlaps below `below` of these tasks, their rows locked until the transaction
+    ends (in id order, on PostgreSQL), so that decisions on a task's answers are taken one at a
+    time and each sees the answers committed before it."""
+    rows = conn.execute(_LOCK_OVERLAPS, {"task_ids": list(task_ids), "below": below})
     return {task_id: int(overlap) for task_id, overlap in rows}
 
 
 _LOCK_OVERLAPS = (
     select(tasks.c.id, tasks.c.overlap)
-    .where(tasks.c.id.in_(bindparam("task_ids", expanding=True)), ~tasks.c.infinite_overlap)
+    .where(
+        tasks.c.id.in_(bindparam("task_ids", expanding=True)),
+        ~tasks.c.infinite_overlap,
+        tasks.c.overlap < bindparam("below", type_=Integer),
+    )
     .order_by(tasks.c.id)
     .with_for_update()
 )

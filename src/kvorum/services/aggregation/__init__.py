@@ -2,21 +2,25 @@
 
 from kvorum.services.aggregation.answers import (
     Answers,
+    Golden,
     IndexedAnswers,
     Labels,
     Priors,
-    canonical_label,
     index_answers,
 )
+from kvorum.services.aggregation.labels import canonical_label, label_of, spec_label_count
 from kvorum.services.aggregation.methods import METHODS, aggregate
 
 __all__ = [
     "METHODS",
     "Answers",
+    "Golden",
     "IndexedAnswers",
     "Labels",
     "Priors",
     "aggregate",
     "canonical_label",
     "index_answers",
+    "label_of",
+    "spec_label_count",
 ]

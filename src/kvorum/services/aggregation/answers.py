@@ -4,10 +4,9 @@ Methods work on dense integer indices so that they can be vectorised; the index 
 `index_answers` turn the results back into task keys and label strings.
 """
 
-import json
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -38,6 +37,14 @@ class Priors:
 
 
 @dataclass(frozen=True)
+class Golden:
+    """Known true labels of control tasks: methods that learn worker quality (DAWID_SKENE) fix them."""
+
+    task: IntArray
+    label: IntArray
+
+
+@dataclass(frozen=True)
 class Labels:
     """One row per task index; a task with no evidence has label -1 and confidence nan."""
 
@@ -51,11 +58,6 @@ class IndexedAnswers(NamedTuple):
     worker_keys: list[Hashable]
     labels: list[str]
     priors: Priors
-
-
-def canonical_label(values: Sequence[Any]) -> str:
-    """The label of an answer: its values for the requested fields, in field order, as canonical JSON."""
-    return json.dumps(list(values), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def no_priors() -> Priors:

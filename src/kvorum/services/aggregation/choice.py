@@ -21,7 +21,7 @@ def group_starts(sorted_groups: IntArray) -> IntArray:
     """Index of the first row of each run of equal values in a sorted array."""
     if not len(sorted_groups):
         return np.zeros(0, np.int64)
-    return np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]).astype(np.int64)
+    return np.flatnonzero(np.concatenate(([True], sorted_groups[1:] != sorted_groups[:-1]))).astype(np.int64)
 
 
 def best_of_pairs(pair_task: IntArray, score: FloatArray) -> IntArray:
@@ -30,7 +30,7 @@ def best_of_pairs(pair_task: IntArray, score: FloatArray) -> IntArray:
     if not len(starts):
         return starts
     best = np.maximum.reduceat(score, starts)
-    sizes = np.diff(np.r_[starts, len(pair_task)])
+    sizes = np.diff(np.append(starts, len(pair_task)))
     candidate = score >= np.repeat(best, sizes) * (1 - TIE_RTOL)
     first = np.flatnonzero(candidate)
     return first[group_starts(pair_task[first])]

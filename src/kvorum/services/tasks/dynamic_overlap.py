@@ -19,14 +19,13 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from math import nan, prod
+from math import nan
 from typing import Any, cast
 
 import numpy as np
 from sqlalchemy import Connection
 
-from kvorum.services.aggregation.answers import canonical_label, index_answers
-from kvorum.services.aggregation.methods import aggregate
+from kvorum.services.aggregation import aggregate, index_answers, label_of, spec_label_count
 from kvorum.services.assignments.events import Accepted, AssignmentEvent
 from kvorum.services.assignments.lifecycle import pool_of, task_spec
 from kvorum.services.pools import lifecycle
@@ -35,10 +34,9 @@ from kvorum.store import quality as answer_store
 from kvorum.store import skills as skill_store
 from kvorum.store import tasks as task_store
 
-COUNTED = ("SUBMITTED", "ACCEPTED")
-"""Assignments whose answers count."""
-RESOLVED = (*COUNTED, "REJECTED")
-"""Assignments that hold a slot of the task's overlap and will not answer any more."""
+RESOLVED = ("SUBMITTED", "ACCEPTED", "REJECTED")
+"""Assignments that hold a slot of the task's overlap and will not answer any more; the answers of
+all but the rejected ones count."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,28 +60,6 @@ class Verdict:
 
     confidence: float
     grow: bool
-
-
-def possible_labels(output_spec: Mapping[str, Any], fields: Sequence[str]) -> int | None:
-    """K: how many labels the fields can take together, when each has a finite set of values
-    (a boolean, or allowed_values); None when one is open-ended."""
-    sizes = []
-    for name in fields:
-        spec = output_spec[name]
-        if spec["type"] == "boolean":
-            sizes.append(2)
-        elif spec.get("allowed_values") is not None:
-            sizes.append(len(spec["allowed_values"]))
-        else:
-            return None
-    return prod(sizes)
-
-
-def label_of(values: Mapping[str, Any], fields: Sequence[str]) -> str | None:
-    """The label of an answer on the fields, None when it lacks one of them."""
-    if any(name not in values for name in fields):
-        return None
-    return canonical_label([values[name] for name in fields])
 
 
 def decide(
@@ -118,38 +94,61 @@ def decide(
 
 
 def hear(conn: Connection, event: AssignmentEvent) -> None:
-    """Decide on each real task of the assignment whose answers changed."""
+    """Decide on the real tasks of the assignment that may still grow and whose every slot is resolved."""
     assignment = event.assignment
     if not assignment.mixed or (isinstance(event, Accepted) and event.by == "SUBMIT"):
         return  # an uploaded suite has its own overlap; an acceptance at submit changes no answer
-    real = [task for task in assignment.tasks if task["kind"] == "REAL"]
+    real = {task["id"]: task for task in assignment.tasks if task["kind"] == "REAL"}
     if not real:
         return
     pool = pool_of(conn, assignment)
     config = pool.settings.dynamic_overlap
     if config is None:
         return
-    overlaps = task_store.lock_overlaps(conn, task_ids=[task["id"] for task in real])
+    overlaps = task_store.lock_overlaps(conn, task_ids=list(real), below=config.max_overlap)
     if not overlaps:
         return
-    fields = config.fields
-    rows = answer_store.answers_to(conn, task_ids=list(overlaps), statuses=RESOLVED)
+    states = _states(conn, overlaps, real, config.fields)
+    deciding = {task_id: state for task_id, state in states.items() if state.resolved >= state.overlap}
+    if not deciding:
+        return  # every task still waits for an answer
+    workers = sorted({worker for state in deciding.values() for worker, _ in state.answers})
+    skills = (
+        skill_store.values_for(conn, skill_id=config.answer_weight_skill_id, worker_ids=workers, now=event.at)
+        if workers
+        else {}
+    )
+    k = spec_label_count(task_spec(pool)["output_spec"], config.fields)
+    verdicts = decide(config, list(deciding.values()), skills, k)
+    grown = [
+        (task_id, state.overlap)
+        for (task_id, state), verdict in zip(deciding.items(), verdicts, strict=True)
+        if verdict.grow
+    ]
+    if grown:
+        _grow(conn, grown, event.at)
+        if pool.status == "CLOSED" and pool.last_close_reason == "COMPLETED":
+            lifecycle.reopen(conn, pool, event.at)
+
+
+def _states(
+    conn: Connection,
+    overlaps: Mapping[str, int],
+    tasks: Mapping[str, Mapping[str, Any]],
+    fields: Sequence[str],
+) -> dict[str, TaskAnswers]:
+    """What the decision on each task reads: its answers in one query, its baseline solutions as issued."""
     resolved: dict[str, int] = defaultdict(int)
     rejected: dict[str, int] = defaultdict(int)
     answers: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for row in rows:
+    for row in answer_store.answers_to(conn, task_ids=list(overlaps), statuses=RESOLVED):
         resolved[row.task_id] += 1
-        rejected[row.task_id] += row.status == "REJECTED"
-        label = (
-            None
-            if row.status not in COUNTED
-            else label_of(row.solutions[row.position]["output_values"], fields)
-        )
-        if label is not None:
+        if row.status == "REJECTED":
+            rejected[row.task_id] += 1
+        elif (label := label_of(row.solutions[row.position]["output_values"], fields)) is not None:
             answers[row.task_id].append((row.worker_id, label))
-    tasks = {task["id"]: task for task in real if task["id"] in overlaps}
-    states = [
-        TaskAnswers(
+    return {
+        task_id: TaskAnswers(
             overlap,
             resolved[task_id],
             rejected[task_id],
@@ -161,24 +160,7 @@ def hear(conn: Connection, event: AssignmentEvent) -> None:
             ],
         )
         for task_id, overlap in overlaps.items()
-    ]
-    workers = sorted({worker for state in states for worker, _ in state.answers})
-    skills = (
-        skill_store.values_for(conn, skill_id=config.answer_weight_skill_id, worker_ids=workers, now=event.at)
-        if workers
-        else {}
-    )
-    k = possible_labels(task_spec(pool)["output_spec"], fields)
-    verdicts = decide(config, states, skills, k)
-    grown = [
-        (task_id, state.overlap)
-        for (task_id, state), verdict in zip(zip(overlaps, states, strict=True), verdicts, strict=True)
-        if verdict.grow
-    ]
-    if grown:
-        _grow(conn, grown, event.at)
-        if pool.status == "CLOSED" and pool.last_close_reason == "COMPLETED":
-            lifecycle.reopen(conn, pool, event.at)
+    }
 
 
 def _grow(conn: Connection, grown: Sequence[tuple[str, int]], now: datetime) -> None:
