@@ -86,10 +86,10 @@ def mixer_pool(
 
 
 def dynamic_overlap_pool(
-    project_id: str, skill_id: str, *, overlap: int = 1, max_overlap: int = 3, **changes: Any
+    project_id: str, skill_id: str, *, real: int = 1, overlap: int = 1, max_overlap: int = 3, **changes: Any
 ) -> dict[str, Any]:
-    """A pool issuing one real task a suite at `overlap`, which grows up to `max_overlap` until the
-    answers on `result`, weighted by the skill, reach a confidence of 0.9."""
+    """A pool issuing `real` real tasks a suite at `overlap`, which grows up to `max_overlap` until
+    the answers on `result`, weighted by the skill, reach a confidence of 0.9."""
     config = {
         "type": "BASIC",
         "max_overlap": max_overlap,
@@ -101,7 +101,7 @@ def dynamic_overlap_pool(
         "auto_close_after_complete_delay_seconds": 60,
         "dynamic_overlap_config": config,
     }
-    return mixer_pool(project_id, real=1, overlap=overlap, **(settings | changes))
+    return mixer_pool(project_id, real=real, overlap=overlap, **(settings | changes))
 
 
 def training_requirement(training_id: str, passing_value: int) -> dict[str, Any]:

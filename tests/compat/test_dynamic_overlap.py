@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from toloka.client import Pool, Skill, Task, TolokaClient
-from toloka.client.pool.dynamic_overlap_config import DynamicOverlapConfig
 from toloka.client.project import field_spec
 from toloka.client.project.task_spec import TaskSpec
 from toloka.client.project.view_spec import ClassicViewSpec
@@ -55,13 +54,7 @@ def dynamic_pool(project_id: str, skill_id: str) -> Pool:
         project_id,
         auto_close_after_complete_delay_seconds=DELAY,
         defaults=Pool.Defaults(default_overlap_for_new_tasks=1, default_overlap_for_new_task_suites=1),
-        dynamic_overlap_config=DynamicOverlapConfig(
-            type=DynamicOverlapConfig.Type.BASIC,
-            max_overlap=5,
-            min_confidence=0.9,
-            answer_weight_skill_id=skill_id,
-            fields=[DynamicOverlapConfig.Field(name="result")],
-        ),
+        dynamic_overlap_config=builders.dynamic_overlap(skill_id, max_overlap=5, min_confidence=0.9),
     )
     pool.set_mixer_config(real_tasks_count=1, golden_tasks_count=0, training_tasks_count=0)
     return pool

@@ -129,9 +129,9 @@ def raise_overlap(conn: Connection, *, task_ids: Sequence[str], overlap: int, no
 
 
 def lock_overlaps(conn: Connection, *, task_ids: Sequence[str], below: int) -> dict[str, int]:
-    """The finite overlaps below `below` of these tasks, their rows locked until the transaction
-    ends (in id order, on PostgreSQL), so that decisions on a task's answers are taken one at a
-    time and each sees the answers committed before it."""
+    """The finite overlaps below `below` of those of these tasks whose every slot is taken, their
+    rows locked until the transaction ends (in id order, on PostgreSQL), so that decisions on a
+    task's answers are taken one at a time and each sees the answers committed before it."""
     rows = conn.execute(_LOCK_OVERLAPS, {"task_ids": list(task_ids), "below": below})
     return {task_id: int(overlap) for task_id, overlap in rows}
 
@@ -142,6 +142,7 @@ _LOCK_OVERLAPS = (
         tasks.c.id.in_(bindparam("task_ids", expanding=True)),
         ~tasks.c.infinite_overlap,
         tasks.c.overlap < bindparam("below", type_=Integer),
+        tasks.c.taken >= tasks.c.overlap,
     )
     .order_by(tasks.c.id)
     .with_for_update()

@@ -94,7 +94,8 @@ def decide(
 
 
 def hear(conn: Connection, event: AssignmentEvent) -> None:
-    """Decide on the real tasks of the assignment that may still grow and whose every slot is resolved."""
+    """Decide on the real tasks of the assignment that may still grow and whose every slot is
+    resolved (a task with a free or active slot waits for its answer)."""
     assignment = event.assignment
     if not assignment.mixed or (isinstance(event, Accepted) and event.by == "SUBMIT"):
         return  # an uploaded suite has its own overlap; an acceptance at submit changes no answer
