@@ -181,4 +181,4 @@ def test_extension_without_the_extra_names_it(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(extension, "available", lambda: False)
     with pytest.raises(ValidationFailed, match=r"kvorum\[crowdkit\]") as raised:
         aggregate("GLAD", BINARY)
-    assert raised.value.payload["type"]["code"] == "INVALID_VALUE"
+    assert raised.value.payload["type"]["code"] == "VALUE_NOT_ALLOWED"

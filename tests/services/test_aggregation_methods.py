@@ -16,8 +16,6 @@ from kvorum.services.aggregation import (
     canonical_label,
     dawid_skene,
     index_answers,
-    label_of,
-    spec_label_count,
 )
 from kvorum.services.errors import ValidationFailed
 
@@ -56,21 +54,6 @@ def test_index_answers_orders_labels_by_canonical_string_and_keeps_unanswered_ta
     assert indexed.priors.label.tolist() == [2]
     assert indexed.answers.n_tasks == 4
     assert canonical_label([{"b": 1, "a": "é"}, True]) == '[{"a":"é","b":1},true]'
-
-
-def test_labels_from_output_values_and_k_from_the_spec() -> None:
-    assert label_of({"b": 2, "a": "x", "c": 0}, ["b", "a"]) == '[2,"x"]'
-    assert label_of({"a": "x"}, ["a", "b"]) is None
-    spec = {
-        "ok": {"type": "boolean"},
-        "kind": {"type": "string", "allowed_values": ["cat", "dog", "other"]},
-        "n": {"type": "integer", "allowed_values": [1, 2]},
-        "free": {"type": "string"},
-        "list": {"type": "array_string", "allowed_values": ["a"]},
-    }
-    assert spec_label_count(spec, ["ok", "kind", "n"]) == 12
-    assert spec_label_count(spec, ["ok", "free"]) is None
-    assert spec_label_count(spec, ["list"]) is None
 
 
 def test_wdo_agreeing_answers_multiply_odds() -> None:
@@ -137,6 +120,14 @@ def test_dawid_skene_prior_only_task_takes_its_baseline() -> None:
     assert result["t"][0] == "a"
     assert result["u"][0] == "b"
     assert result["p"] == ("c", pytest.approx(0.99))
+
+
+def test_dawid_skene_baseline_solution_breaks_a_split() -> None:
+    rows = [("t", "w1", "a"), ("t", "w2", "b"), ("u", "w1", "a"), ("u", "w2", "a")]
+    assert run("DAWID_SKENE", rows)["t"][0] == "a"
+    with_prior = run("DAWID_SKENE", rows, [("t", "b", 1.0)])["t"]
+    assert with_prior[0] == "b"
+    assert with_prior[1] > 0.9
 
 
 def test_dawid_skene_control_task_with_two_correct_labels_splits_its_posterior() -> None:

@@ -6,9 +6,9 @@ from kvorum.services.aggregation.answers import (
     IndexedAnswers,
     Labels,
     Priors,
+    canonical_label,
     index_answers,
 )
-from kvorum.services.aggregation.labels import canonical_label, label_of, spec_label_count
 from kvorum.services.aggregation.methods import METHODS, aggregate
 
 __all__ = [
@@ -21,6 +21,4 @@ __all__ = [
     "aggregate",
     "canonical_label",
     "index_answers",
-    "label_of",
-    "spec_label_count",
 ]

@@ -4,9 +4,10 @@ Methods work on dense integer indices so that they can be vectorised; the index 
 `index_answers` turn the results back into task keys and label strings.
 """
 
-from collections.abc import Hashable, Iterable
+import json
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -58,6 +59,11 @@ class IndexedAnswers(NamedTuple):
     worker_keys: list[Hashable]
     labels: list[str]
     priors: Priors
+
+
+def canonical_label(values: Sequence[Any]) -> str:
+    """The label of an answer: its values for the requested fields, in field order, as canonical JSON."""
+    return json.dumps(list(values), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def no_priors() -> Priors:

@@ -46,13 +46,13 @@ def available() -> bool:
     return importlib.util.find_spec("crowdkit") is not None
 
 
-def refused(message: str) -> ValidationFailed:
-    return ValidationFailed(message, {"type": {"code": "INVALID_VALUE", "message": message}})
+def refused(message: str, code: str = "INVALID_VALUE") -> ValidationFailed:
+    return ValidationFailed(message, {"type": {"code": code, "message": message}})
 
 
 def aggregate(method: str, answers: Answers) -> Labels:
     if not available():
-        raise refused(f"aggregation type {method} needs the {EXTRA} extra installed")
+        raise refused(f"aggregation type {method} needs the {EXTRA} extra installed", "VALUE_NOT_ALLOWED")
     adapter = ADAPTERS[method]
     result = Labels(np.full(answers.n_tasks, -1, np.int64), np.full(answers.n_tasks, np.nan))
     if not len(answers.task):

@@ -116,7 +116,7 @@ def aggregate(
     """One label and confidence per task index.
 
     `worker_accuracy` (per worker index, in [0, 1], nan = no value) and `possible_labels` (K per
-    task, from `spec_label_count`; 0 = count the labels seen) are read by WEIGHTED_DYNAMIC_OVERLAP
+    task, from the output_spec; 0 = count the labels seen) are read by WEIGHTED_DYNAMIC_OVERLAP
     only; `golden` (known labels of control tasks whose answers are among `answers`) by
     DAWID_SKENE only.
     """
