@@ -19,13 +19,13 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from math import nan
+from math import nan, prod
 from typing import Any, cast
 
 import numpy as np
 from sqlalchemy import Connection
 
-from kvorum.services.aggregation import aggregate, index_answers, label_of, spec_label_count
+from kvorum.services.aggregation import aggregate, canonical_label, index_answers
 from kvorum.services.assignments.events import Accepted, AssignmentEvent
 from kvorum.services.assignments.lifecycle import pool_of, task_spec
 from kvorum.services.pools import lifecycle
@@ -60,6 +60,28 @@ class Verdict:
 
     confidence: float
     grow: bool
+
+
+def label_of(values: Mapping[str, Any], fields: Sequence[str]) -> str | None:
+    """The label of an answer on the fields; None when it lacks one of them (it does not count)."""
+    if any(name not in values for name in fields):
+        return None
+    return canonical_label([values[name] for name in fields])
+
+
+def possible_labels(output_spec: Mapping[str, Any], fields: Sequence[str]) -> int | None:
+    """K: how many labels the fields can take together when each has a finite set of values (a
+    boolean: 2; a string or integer with allowed_values: their count); None when one is open."""
+    sizes = []
+    for name in fields:
+        spec = output_spec[name]
+        if spec["type"] == "boolean":
+            sizes.append(2)
+        elif spec.get("allowed_values") is not None:
+            sizes.append(len(spec["allowed_values"]))
+        else:
+            return None
+    return prod(sizes)
 
 
 def decide(
@@ -119,7 +141,7 @@ def hear(conn: Connection, event: AssignmentEvent) -> None:
         if workers
         else {}
     )
-    k = spec_label_count(task_spec(pool)["output_spec"], config.fields)
+    k = possible_labels(task_spec(pool)["output_spec"], config.fields)
     verdicts = decide(config, list(deciding.values()), skills, k)
     grown = [
         (task_id, state.overlap)
