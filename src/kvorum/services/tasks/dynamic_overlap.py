@@ -27,7 +27,7 @@ from sqlalchemy import Connection
 
 from kvorum.services.aggregation import aggregate, canonical_label, index_answers, possible_labels
 from kvorum.services.assignments.events import Accepted, AssignmentEvent
-from kvorum.services.assignments.lifecycle import pool_of, task_spec
+from kvorum.services.assignments.lifecycle import pool_of_event, task_spec
 from kvorum.services.pools import lifecycle
 from kvorum.services.pools.settings import DynamicOverlap
 from kvorum.store import quality as answer_store
@@ -109,7 +109,7 @@ def hear(conn: Connection, event: AssignmentEvent) -> None:
     real = {task["id"]: task for task in assignment.tasks if task["kind"] == "REAL"}
     if not real:
         return
-    pool = pool_of(conn, assignment)
+    pool = pool_of_event(conn, event)
     config = pool.settings.dynamic_overlap
     if config is None:
         return
