@@ -6,7 +6,7 @@ from fastapi import Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from kvorum.api.auth import context
-from kvorum.services.accounts import requester_sessions
+from kvorum.services.accounts import sessions, signin
 from kvorum.services.errors import AuthenticationFailed, TooManyRequests
 from kvorum.web.requester import session
 from kvorum.web.requester.pages import new_router, show
@@ -34,7 +34,7 @@ async def sign_in(request: Request, fields: Form) -> Response:
     target = _next(fields.get("next"))
     try:
         done = await run_in_threadpool(
-            requester_sessions.sign_in,
+            signin.sign_in_with_token,
             context(request),
             token=fields.get("token", ""),
             address=request.client.host if request.client else "",
@@ -51,7 +51,7 @@ async def sign_in(request: Request, fields: Form) -> Response:
 async def sign_out(request: Request) -> Response:
     found = session.session_id(request)
     if found is not None:
-        await run_in_threadpool(requester_sessions.end, context(request), session_id=found)
+        await run_in_threadpool(sessions.end, context(request), "requester", session_id=found)
     response = see_other("/requester/signin")
     session.sign_out(response)
     return response

@@ -11,9 +11,9 @@ from fastapi import Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from kvorum.api.auth import context
-from kvorum.services.accounts import requester_sessions
-from kvorum.services.accounts.requester_sessions import RequesterSignedIn
+from kvorum.services.accounts import sessions
 from kvorum.services.accounts.requesters import Requester
+from kvorum.services.accounts.signin import RequesterSignedIn
 from kvorum.web import visitor
 
 COOKIE = "kv_requester"
@@ -37,7 +37,7 @@ async def signed_in(request: Request) -> Requester:
     requester = (
         None
         if found is None
-        else await run_in_threadpool(requester_sessions.requester_of, context(request), session_id=found)
+        else await run_in_threadpool(sessions.requester_of, context(request), session_id=found)
     )
     if requester is None:
         raise RequesterSignInRequired
