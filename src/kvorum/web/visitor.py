@@ -22,7 +22,8 @@ _ID_LENGTH = 43
 """secrets.token_urlsafe(32)"""
 
 
-def _key(request: Request) -> bytes:
+def signing_key(request: Request) -> bytes:
+    """The server's key for cookies and form tokens, read from the database once per process."""
     state = request.app.state
     if getattr(state, "web_signing_key", None) is None:
         state.web_signing_key = sessions.signing_key(context(request))
@@ -30,20 +31,21 @@ def _key(request: Request) -> bytes:
     return key
 
 
-def _sign(key: bytes, purpose: str, value: str) -> str:
+def sign(key: bytes, purpose: str, value: str) -> str:
+    """The HMAC of `value` for one purpose, so a signature made for one use is worth nothing in another."""
     return hmac.new(key, f"{purpose}:{value}".encode(), sha256).hexdigest()
 
 
 def _session_id(request: Request, key: bytes) -> str | None:
     session_id, _, signature = request.cookies.get(SESSION_COOKIE, "").partition(".")
-    if len(session_id) != _ID_LENGTH or not _same(signature, _sign(key, "session", session_id)):
+    if len(session_id) != _ID_LENGTH or not _same(signature, sign(key, "session", session_id)):
         return None
     return session_id
 
 
 def load(request: Request) -> None:
     """Set `request.state.worker` (or None), `session_id` and the page's `csrf_token`."""
-    key = _key(request)
+    key = signing_key(request)
     session_id = _session_id(request, key)
     worker = None if session_id is None else sessions.worker_of(context(request), session_id=session_id)
     state = request.state
@@ -51,7 +53,7 @@ def load(request: Request) -> None:
     anchor = state.session_id or request.cookies.get(VISITOR_COOKIE, "")
     if len(anchor) != _ID_LENGTH:
         anchor = state.new_visitor = secrets.token_urlsafe(32)
-    state.csrf_token = _sign(key, "form", anchor)
+    state.csrf_token = sign(key, "form", anchor)
 
 
 def form_token_matches(request: Request, token: str) -> bool:
@@ -72,7 +74,7 @@ def finish(request: Request, response: Response) -> None:
 
 def sign_in(request: Request, response: Response, signed_in: SignedIn) -> None:
     """Put the new session in the browser's cookie."""
-    value = f"{signed_in.session_id}.{_sign(_key(request), 'session', signed_in.session_id)}"
+    value = f"{signed_in.session_id}.{sign(signing_key(request), 'session', signed_in.session_id)}"
     days = context(request).settings.session_days
     _set(request, response, SESSION_COOKIE, value, max_age=days * 86_400)
 

@@ -17,12 +17,12 @@ from kvorum.api.auth import context
 from kvorum.services.accounts.requesters import Requester
 from kvorum.services.projects import preview as previews
 from kvorum.services.projects.preview import Preview
+from kvorum.web import solutions
 from kvorum.web.requester.pages import Me, new_router, show
 from kvorum.web.routing import form
 from kvorum.web.sanitize import sanitize_html
 from kvorum.web.taskview import TaskView, has_script, render_suite
 from kvorum.web.taskview.classic import SCRIPT_NOTICE
-from kvorum.web.work import _field_errors, _solutions
 
 router = new_router()
 Form = Annotated[dict[str, str], Depends(form)]
@@ -76,10 +76,10 @@ def preview_page(request: Request, me: Me, project_id: str, task_id: str | None 
 async def try_submit(request: Request, me: Me, project_id: str, fields: Form) -> Response:
     """What a worker's submit of these answers would send, and what the server would say of it."""
     preview = await run_in_threadpool(_load, request, me, project_id, fields.get("task_id") or None)
-    sent = _solutions(fields.get("solutions", ""))
+    sent = solutions.read(fields.get("solutions", ""))
     if sent is None or len(sent) != 1:
         return _page(request, preview, problem="The answers could not be read; try again.", status=400)
     problems = previews.check_answers(preview, [item["output_values"] for item in sent])
-    by_field, other = _field_errors(problems)
+    by_field, other = solutions.errors_by_field(problems)
     message = other or ("Some answers need attention." if by_field else None)
     return _page(request, preview, sent=sent, errors=by_field, problem=message)

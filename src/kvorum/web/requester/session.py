@@ -27,7 +27,7 @@ class RequesterSignInRequired(Exception):
 def session_id(request: Request) -> str | None:
     """The id in a well-signed cookie, whether or not its session is still live."""
     value, _, signature = request.cookies.get(COOKIE, "").partition(".")
-    expected = visitor._sign(visitor._key(request), PURPOSE, value)
+    expected = visitor.sign(visitor.signing_key(request), PURPOSE, value)
     return value if value and hmac.compare_digest(signature, expected) else None
 
 
@@ -46,7 +46,7 @@ async def signed_in(request: Request) -> Requester:
 
 
 def sign_in(request: Request, response: Response, done: RequesterSignedIn) -> None:
-    value = f"{done.session_id}.{visitor._sign(visitor._key(request), PURPOSE, done.session_id)}"
+    value = f"{done.session_id}.{visitor.sign(visitor.signing_key(request), PURPOSE, done.session_id)}"
     ctx = context(request)
     response.set_cookie(
         COOKIE,
