@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from tests.web.html_tree import label_of, parse
-from tests.web.tb import draw, inp, island, out, unsupported
+from tests.web.tb import draw, inp, island, out, spec, unsupported
 
 LISTED = {
     "view.text": {"type": "view.text", "content": "hello"},
@@ -525,3 +525,27 @@ def test_labeled_lists_link_groups_and_action_buttons_are_drawn() -> None:
     assert island(section)["exprs"][int(str(button.attrs["data-kv-action"]))] == {
         "type": "action.set", "data": out("label"), "payload": {"type": "kv.value", "value": "<Ann>"},
     }  # fmt: skip
+
+
+def test_the_suite_lists_what_it_could_not_draw_once_each_in_page_order() -> None:
+    from kvorum.web.taskview import TaskView, draw_suite
+
+    sparkles = {"type": "view.sparkles"}
+    view = {"type": "view.list", "items": [sparkles, {"type": "view.text", "content": "a"}, sparkles]}
+    task_spec = spec(view, [{"type": "plugin.confetti"}])
+    suite = draw_suite(task_spec, [TaskView({}), TaskView({})])
+    assert suite.notices == ("Unsupported component: plugin.confetti", "Unsupported component: view.sparkles")
+    assert str(suite.html).count("Unsupported component: view.sparkles") == 4
+    drawn = draw_suite(spec({"type": "view.text", "content": "a"}), [TaskView({})])
+    assert drawn.notices == ()
+
+
+def test_the_suite_notices_an_undrawable_config_and_an_ignored_script() -> None:
+    from kvorum.web.taskview import TaskView, draw_suite
+    from kvorum.web.taskview.builder import NOT_A_CONFIG
+    from kvorum.web.taskview.classic import SCRIPT_NOTICE
+
+    broken = {"output_spec": {}, "view_spec": {"type": "tb", "config": "[1, 2", "lock": {}}}
+    assert draw_suite(broken, [TaskView({})]).notices == (f"Unsupported component: {NOT_A_CONFIG}",)
+    classic = {"output_spec": {}, "view_spec": {"type": "classic", "markup": "<p>x</p>", "script": "run()"}}
+    assert draw_suite(classic, [TaskView({})]).notices == (SCRIPT_NOTICE,)

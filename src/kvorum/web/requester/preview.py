@@ -6,12 +6,10 @@ page comes back with the answers a worker's submit would carry and the server's 
 """
 
 import json
-import re
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from markupsafe import Markup
 
 from kvorum.api.auth import context
 from kvorum.services.accounts.requesters import Requester
@@ -21,13 +19,10 @@ from kvorum.web import solutions
 from kvorum.web.requester.pages import Me, new_router, show
 from kvorum.web.routing import form
 from kvorum.web.sanitize import sanitize_html
-from kvorum.web.taskview import TaskView, has_script, render_suite
-from kvorum.web.taskview.classic import SCRIPT_NOTICE
+from kvorum.web.taskview import TaskView, draw_suite
 
 router = new_router()
 Form = Annotated[dict[str, str], Depends(form)]
-_UNSUPPORTED = re.compile(r'<p class="kv-notice kv-unsupported" role="note">(.*?)</p>')
-"""The renderer's notice of a component it cannot draw (its text is escaped already)."""
 
 
 def _load(request: Request, me: Requester, project_id: str, task_id: str | None) -> Preview:
@@ -47,8 +42,7 @@ def _page(
     status: int = 200,
 ) -> Response:
     values = None if sent is None else [item["output_values"] for item in sent]
-    suite = render_suite(preview.task_spec, [TaskView(preview.input_values)], errors=errors, values=values)
-    unsupported = list(dict.fromkeys(Markup(text) for text in _UNSUPPORTED.findall(suite)))
+    suite = draw_suite(preview.task_spec, [TaskView(preview.input_values)], errors=errors, values=values)
     return show(
         request,
         "preview.html",
@@ -58,9 +52,8 @@ def _page(
         view_type=(preview.task_spec.get("view_spec") or {}).get("type"),
         inputs=json.dumps(preview.input_values, ensure_ascii=False, indent=2),
         instructions=sanitize_html(preview.instructions),
-        suite=suite,
-        unsupported=unsupported,
-        script_ignored=SCRIPT_NOTICE if has_script(preview.task_spec) else None,
+        suite=suite.html,
+        notices=suite.notices,
         sent=None if sent is None else json.dumps({"solutions": sent}, ensure_ascii=False, indent=2),
         problem=problem,
     )

@@ -27,7 +27,7 @@ from kvorum.web.taskview.expressions import (
     with_own,
 )
 from kvorum.web.taskview.form import Binding, Option, TaskForm
-from kvorum.web.taskview.html import element, join, notice, unsupported
+from kvorum.web.taskview.html import element, join, notice
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": True, "linkify": False}).enable("table")
 _WEB = ("https://", "http://")
@@ -62,7 +62,7 @@ def render(node: Any, drawing: Drawing) -> Markup:
     try:
         return _render(node, drawing)
     except Unsupported as problem:
-        return unsupported(problem.kind)
+        return drawing.form.cannot_draw(problem.kind)
 
 
 def _render(node: Any, drawing: Drawing) -> Markup:
