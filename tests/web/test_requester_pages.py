@@ -24,7 +24,7 @@ from tests.helpers import (
     training_body,
     worker_client,
 )
-from tests.web.conftest import form_token, post_form
+from tests.web.conftest import form_token, post_form, sign_up
 
 HOSTILE = "<script>alert('x')</script>"
 CHOICE_SPEC = task_spec(output_spec=CHOICE_RESULT)
@@ -127,6 +127,49 @@ def test_forms_without_the_sites_token_are_refused(browser_like: TestClient) -> 
         == 403
     )
     assert browser_like.get("/requester").status_code == 200, "still signed in"
+
+
+def _header(page: str) -> str:
+    found = re.search(r'<header class="kv-top">(.*?)</header>', page, re.S)
+    assert found is not None
+    return found.group(1)
+
+
+def test_requester_pages_have_the_requesters_header_and_not_the_workers(browser_like: TestClient) -> None:
+    _, token = _api(browser_like, "alice")
+    signed_out = _header(browser_like.get("/requester/signin").text)
+    assert 'href="/requester/signin"' in signed_out and 'href="/signin"' in signed_out
+    assert 'href="/signup"' not in signed_out and "Sign out" not in signed_out
+    sign_up(browser_like, "wanda")
+    assert _sign_in(browser_like, token).status_code == 303
+    for path in ("/requester", "/requester/projects/999"):
+        header = _header(browser_like.get(path).text)
+        assert 'href="/requester"' in header and "Sign out requester (alice)" in header, path
+        assert 'href="/work"' not in header and "Sign out (wanda)" not in header, path
+        assert 'href="/signin"' not in header, path
+    worker_header = _header(browser_like.get("/work").text)
+    assert "Sign out (wanda)" in worker_header and "requester" not in worker_header
+
+
+def test_a_requesters_form_token_is_bound_to_the_requesters_session(browser_like: TestClient) -> None:
+    _, token = _api(browser_like, "alice")
+    before = form_token(browser_like, "/requester/signin")
+    assert _sign_in(browser_like, token).status_code == 303
+    signed_in = form_token(browser_like, "/requester")
+    assert signed_in != before, "signing in gives the requester pages a token of their own"
+    assert form_token(browser_like, "/requester/signin") == signed_in
+    for stale in (before, form_token(browser_like, "/signin")):
+        refused = browser_like.post("/requester/signout", data={"csrf_token": stale}, follow_redirects=False)
+        assert refused.status_code == 403, "a token of the visitor (or the worker) is not the requester's"
+    assert browser_like.get("/requester").status_code == 200, "still signed in"
+
+    assert _sign_in(browser_like, token).status_code == 303
+    again = form_token(browser_like, "/requester")
+    assert again != signed_in, "a new session, a new token"
+    refused = browser_like.post("/requester/signout", data={"csrf_token": signed_in}, follow_redirects=False)
+    assert refused.status_code == 403, "the token of an earlier session is refused"
+    done = browser_like.post("/requester/signout", data={"csrf_token": again}, follow_redirects=False)
+    assert done.status_code == 303
 
 
 def test_failed_token_sign_ins_are_limited_per_address(browser_like: TestClient) -> None:

@@ -10,18 +10,17 @@ from kvorum.services.accounts import sessions, signin
 from kvorum.services.errors import AuthenticationFailed, TooManyRequests
 from kvorum.web.requester import session
 from kvorum.web.requester.pages import new_router, show
-from kvorum.web.routing import form, see_other, with_retry_after
+from kvorum.web.routing import REQUESTER_PAGES, form, is_under, see_other, with_retry_after
 
 router = new_router()
 Form = Annotated[dict[str, str], Depends(form)]
-HOME = "/requester"
 
 
 def _next(target: str | None) -> str:
     """Where to go after signing in: a requester page of this site only."""
-    if target and (target == HOME or target.startswith(HOME + "/")) and "\\" not in target:
+    if target and is_under(target, REQUESTER_PAGES) and "\\" not in target:
         return target
-    return HOME
+    return REQUESTER_PAGES
 
 
 @router.get("/signin")

@@ -19,6 +19,5 @@ Me = Annotated[Requester, Depends(signed_in)]
 
 
 def show(request: Request, template: str, *, status: int = 200, **values: Any) -> HTMLResponse:
-    """A page of templates/requester/, which names the signed-in requester in its menu."""
-    values.setdefault("requester", getattr(request.state, "requester", None))
+    """A page of templates/requester/, under the requester's header."""
     return render(request, f"requester/{template}", status=status, **values)

@@ -5,8 +5,6 @@ The cookie is `<session id>.<HMAC of it>` (HttpOnly, SameSite=Lax, signed with t
 worker's cookie under another purpose); the database keeps only the hash of the id.
 """
 
-import hmac
-
 from fastapi import Request, Response
 from fastapi.concurrency import run_in_threadpool
 
@@ -26,38 +24,34 @@ class RequesterSignInRequired(Exception):
 
 def session_id(request: Request) -> str | None:
     """The id in a well-signed cookie, whether or not its session is still live."""
-    value, _, signature = request.cookies.get(COOKIE, "").partition(".")
-    expected = visitor.sign(visitor.signing_key(request), PURPOSE, value)
-    return value if value and hmac.compare_digest(signature, expected) else None
+    return visitor.signed_cookie(request, COOKIE, PURPOSE)
 
 
-async def signed_in(request: Request) -> Requester:
-    """The signed-in requester (a dependency of the requester pages)."""
+async def load(request: Request) -> None:
+    """Set `request.state.requester` (or None); a signed-in requester's pages carry form tokens
+    bound to the requester's session, so a token from before sign-in (or of a worker) is refused."""
     found = session_id(request)
     requester = (
         None
         if found is None
         else await run_in_threadpool(sessions.requester_of, context(request), session_id=found)
     )
+    request.state.requester = requester
+    if found is not None and requester is not None:
+        visitor.bind_form_token(request, found)
+
+
+def signed_in(request: Request) -> Requester:
+    """The signed-in requester (a dependency of the requester pages)."""
+    requester: Requester | None = request.state.requester
     if requester is None:
         raise RequesterSignInRequired
-    request.state.requester = requester
     return requester
 
 
 def sign_in(request: Request, response: Response, done: RequesterSignedIn) -> None:
-    value = f"{done.session_id}.{visitor.sign(visitor.signing_key(request), PURPOSE, done.session_id)}"
-    ctx = context(request)
-    response.set_cookie(
-        COOKIE,
-        value,
-        max_age=ctx.settings.session_days * 86_400,
-        path="/",
-        httponly=True,
-        samesite="lax",
-        secure=ctx.settings.secure_cookies,
-    )
+    visitor.set_signed_cookie(request, response, COOKIE, PURPOSE, done.session_id)
 
 
 def sign_out(response: Response) -> None:
-    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax")
+    visitor.forget_cookie(response, COOKIE)
