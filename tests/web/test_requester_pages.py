@@ -504,3 +504,17 @@ def test_a_pool_of_uploaded_suites_is_counted_by_suite(browser_like: TestClient)
     assert _answers(section) == {"1": "2"}
     assert _figure(text.partition('data-coverage="tasks"')[2], "data-figure", "total") == "0"
     assert _figure(text, "data-status", "SUBMITTED") == "2"
+
+
+def test_unknown_requester_paths_get_an_html_404_page(browser_like: TestClient) -> None:
+    _, token = _api(browser_like, "alice")
+    for path in ("/requester/nothing-here", "/requester/projects/1/nothing"):
+        missing = browser_like.get(path)
+        assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html"), path
+        assert "Not found" in missing.text and 'href="/requester/signin"' in _header(missing.text)
+    assert _sign_in(browser_like, token).status_code == 303
+    missing = browser_like.get("/requester/<script>x</script>")
+    assert missing.status_code == 404 and "Sign out requester (alice)" in _header(missing.text)
+    assert "<script>x" not in missing.text and 'href="/requester">Back to the start' in missing.text
+    api = browser_like.get("/api/v1/no-such-thing")
+    assert api.status_code == 404 and api.json()["code"] == "DOES_NOT_EXIST"
