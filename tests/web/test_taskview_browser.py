@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kvorum.web.taskview import TaskView, render_suite
+from kvorum.web.taskview import TaskView, draw_suite
 from tests.web.browser_page import Site
 from tests.web.tb import inp, out, spec
 
@@ -39,7 +39,7 @@ OUTPUTS = {
 
 
 def show(site: Site, page: Any, task_spec: dict[str, Any], inputs: list[dict[str, Any]]) -> None:
-    site.suite = str(render_suite(task_spec, [TaskView(values) for values in inputs]))
+    site.suite = str(draw_suite(task_spec, [TaskView(values) for values in inputs]).html)
     page.goto(f"{site.url}/page")
 
 

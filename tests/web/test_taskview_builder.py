@@ -178,14 +178,14 @@ def test_an_unknown_component_is_a_notice_naming_it_and_the_rest_still_draws() -
 
 
 def test_an_unparsable_config_falls_back_to_the_automatic_form() -> None:
-    from kvorum.web.taskview import TaskView, render_suite
+    from kvorum.web.taskview import TaskView, draw_suite
 
     task_spec = {
         "input_spec": {"a": {"type": "string"}},
         "output_spec": {"label": {"type": "string"}},
         "view_spec": {"type": "tb", "config": "[1, 2", "lock": {}},
     }
-    section = parse(str(render_suite(task_spec, [TaskView({})]))).find("section")
+    section = parse(str(draw_suite(task_spec, [TaskView({})]).html)).find("section")
     assert unsupported(section)[0].startswith("Unsupported component:")
     assert section.find("input", data_output="label")
 

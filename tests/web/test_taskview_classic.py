@@ -1,6 +1,6 @@
 """Classic markup: input values substituted escaped, the result sanitized, the answer form after it."""
 
-from kvorum.web.taskview import TaskView, render_suite
+from kvorum.web.taskview import TaskView, draw_suite
 from tests.web.html_tree import parse
 
 
@@ -10,7 +10,7 @@ def draw(markup: str, input_values: dict[str, object]) -> str:
         "output_spec": {"ok": {"type": "boolean"}},
         "view_spec": {"type": "classic", "markup": markup, "script": "alert(1)"},
     }
-    return str(render_suite(task_spec, [TaskView(input_values)]))
+    return str(draw_suite(task_spec, [TaskView(input_values)]).html)
 
 
 def test_a_value_cannot_break_out_of_an_attribute() -> None:

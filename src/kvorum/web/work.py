@@ -22,7 +22,7 @@ from kvorum.services.issuing import service as issuing
 from kvorum.web import solutions
 from kvorum.web.routing import PageRoute, form, see_other, signed_in
 from kvorum.web.sanitize import sanitize_html
-from kvorum.web.taskview import TaskView, render_suite
+from kvorum.web.taskview import TaskView, draw_suite
 from kvorum.web.templating import render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -87,7 +87,7 @@ def _task_page(
     suite = None
     if assignment.status == "ACTIVE":
         tasks = [TaskView(task["input_values"]) for task in handed.shown_tasks()]
-        suite = render_suite(handed.task_spec, tasks, errors=errors, values=values)
+        suite = draw_suite(handed.task_spec, tasks, errors=errors, values=values).html
     return render(
         request,
         "task.html",
@@ -141,7 +141,7 @@ def _feedback_page(request: Request, handed: WorkerAssignment) -> Response:
         "feedback.html",
         assignment=handed.assignment,
         verdicts=[feedback.get(task["id"]) for task in shown],
-        suite=render_suite(handed.task_spec, tasks, values=[item["output_values"] for item in sent]),
+        suite=draw_suite(handed.task_spec, tasks, values=[item["output_values"] for item in sent]).html,
     )
 
 

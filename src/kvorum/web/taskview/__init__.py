@@ -4,7 +4,7 @@
 template-builder config, the classic markup followed by the automatic form, or the automatic form
 alone. Every control carries `data-output="<field>"`; /static/taskview.js reads them into the
 hidden `solutions` input on submit and evaluates what depends on the worker's answers. It also
-says what it could not do (the notices a requester's preview lists); `render_suite` is its HTML.
+says what it could not do: the notices a requester's preview lists.
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -20,7 +20,7 @@ from kvorum.web.taskview.expressions import Unsupported
 from kvorum.web.taskview.form import TaskForm, new_forms
 from kvorum.web.taskview.html import element, join, json_island, unsupported_text
 
-__all__ = ["Suite", "TaskView", "draw_suite", "has_script", "render_suite", "script_notice"]
+__all__ = ["Suite", "TaskView", "draw_suite", "has_script", "script_notice"]
 
 
 @dataclass(frozen=True)
@@ -108,14 +108,3 @@ def draw_suite(
     undrawn = dict.fromkeys(unsupported_text(kind) for form in forms for kind in form.undrawn)
     script = (SCRIPT_NOTICE,) if has_script(project_task_spec) else ()
     return Suite(join(sections), (*undrawn, *script))
-
-
-def render_suite(
-    project_task_spec: Mapping[str, Any],
-    tasks: Sequence[TaskView],
-    *,
-    errors: Mapping[tuple[int, str], str] | None = None,
-    values: Sequence[Mapping[str, Any]] | None = None,
-) -> Markup:
-    """The HTML of `draw_suite`."""
-    return draw_suite(project_task_spec, tasks, errors=errors, values=values).html
