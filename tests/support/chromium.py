@@ -1,5 +1,7 @@
 """Chromium for the tests that run the pages' scripts: Debian's /usr/bin/chromium (or
-KVORUM_CHROMIUM), never a downloaded browser, launched once per test run by Playwright."""
+KVORUM_CHROMIUM), never a downloaded browser, launched by Playwright once per test module: while
+Playwright's synchronous API runs, the main thread has a running event loop, which the tests that
+drive asyncio themselves (toloka-kit's async client, the simulated crowd) must not inherit."""
 
 import os
 from collections.abc import Iterator
@@ -21,7 +23,7 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
     """The browser, shared by tests/web and tests/browser; they are skipped where it is missing."""
     if not CHROMIUM.exists():
