@@ -1,5 +1,6 @@
 """The `kvorum` command: thin wrappers that parse flags and call into the application."""
 
+import csv
 import logging
 import os
 import signal
@@ -14,6 +15,7 @@ import typer
 import uvicorn
 from pydantic import ValidationError
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from kvorum import simulate as crowd_simulation
 from kvorum.clock import Clock
@@ -21,6 +23,7 @@ from kvorum.jobs.runner import Runner
 from kvorum.schemas.worker import ClientType, Education, Gender, WorkerProfile
 from kvorum.services.accounts import invites, workers
 from kvorum.services.accounts import requesters as accounts
+from kvorum.services.aggregated import service as aggregation
 from kvorum.services.context import Context
 from kvorum.services.errors import Conflict, DomainError
 from kvorum.settings import Settings
@@ -351,6 +354,50 @@ def _given(flags: dict[str, Any]) -> dict[str, Any]:
         if inner is not None and inner != {}:
             given[key] = inner
     return given
+STAGES = {"reading": "reading answers", "aggregating": "aggregating", "writing": "writing labels"}
+
+
+@app.command()
+def aggregate(
+    pool_id: str,
+    out: Annotated[Path, typer.Option(help="the TSV file to write: task_id, OUTPUT:<field>..., confidence")],
+    method: Annotated[
+        str, typer.Option(help="DAWID_SKENE, WEIGHTED_DYNAMIC_OVERLAP, MAJORITY_VOTE or an extension type")
+    ] = "DAWID_SKENE",
+    field: Annotated[
+        list[str] | None, typer.Option(help="an output field to aggregate; repeat for several; default: all")
+    ] = None,
+    skill: Annotated[
+        str | None, typer.Option(help="the skill weighing answers (WEIGHTED_DYNAMIC_OVERLAP)")
+    ] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Aggregate the answers of a pool into one label per task, written to a TSV file."""
+    context = _context(database_url)
+    columns = (TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    try:
+        with Progress(*columns, console=console) as progress:
+            bars = {stage: progress.add_task(text, total=None) for stage, text in STAGES.items()}
+
+            def advance(stage: str, done: int, total: int) -> None:
+                progress.update(bars[stage], completed=done, total=total)
+
+            result = aggregation.of_pool(
+                context, pool_id=pool_id, method=method, fields=field or [], skill_id=skill, progress=advance
+            )
+            with out.open("w", newline="", encoding="utf-8") as stream:
+                writer = csv.writer(stream, delimiter="\t", lineterminator="\n")
+                for written, row in enumerate(result.table()):
+                    writer.writerow(row)
+                    if written % 10_000 == 0:
+                        advance("writing", written, result.labelled)
+                advance("writing", result.labelled, result.labelled)
+    except DomainError as exc:
+        problems = "; ".join(f"{path}: {problem['message']}" for path, problem in (exc.payload or {}).items())
+        raise _fail(f"{exc.message}{': ' + problems if problems else ''}") from None
+    finally:
+        context.db.dispose()
+    console.print(f"{result.labelled} labels written to {out}")
 
 
 def main() -> None:

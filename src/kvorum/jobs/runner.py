@@ -1,4 +1,5 @@
-"""The background jobs: due operations, assignment expiry, auto-accept, and pool closing.
+"""The background jobs: due operations (bulk creation, aggregation), assignment expiry, auto-accept,
+and pool closing.
 
 Every server process runs them in a daemon thread unless run_background_jobs is off; `kvorum jobs`
 runs them alone. Operations are claimed in the database, so any number of processes can poll at
@@ -9,6 +10,7 @@ over.
 import logging
 import threading
 
+from kvorum.services.aggregated import service as aggregation
 from kvorum.services.assignments import timers
 from kvorum.services.bulk import running as bulk
 from kvorum.services.context import Context
@@ -47,7 +49,7 @@ class Runner:
 
     def run_once(self) -> int:
         """One pass over every job; answers how many operations ran."""
-        ran = bulk.run_due(self._ctx)
+        ran = bulk.run_due(self._ctx) + aggregation.run_due(self._ctx)
         timers.expire_due(self._ctx)
         timers.auto_accept_due(self._ctx)
         lifecycle.close_due(self._ctx)

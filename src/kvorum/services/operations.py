@@ -1,11 +1,13 @@
 """Operations: the record of every asynchronous action, polled by clients until it finishes."""
 
+import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Row
 
 from kvorum.schemas.rendered import RenderedJson
@@ -14,6 +16,7 @@ from kvorum.services.context import Context
 from kvorum.services.errors import NotFound
 from kvorum.store import operations as store
 
+logger = logging.getLogger("kvorum.operations")
 SEARCH = search_rules.SearchSpec(
     exact={
         "type": search_rules.text_value,
@@ -123,3 +126,41 @@ def log(ctx: Context, *, caller: int, operation_id: str) -> RenderedJson:
         if store.get(conn, owner_id=caller, operation_id=operation_id) is None:
             raise NotFound(f"Operation {operation_id} does not exist")
         return RenderedJson(store.log(conn, operation_id=operation_id) or "[]")
+
+
+def run_stored(ctx: Context, operation_id: str, execute: Callable[[str], bool]) -> bool:
+    """Claim a stored operation and run `execute(claim)`; False when another runner holds it.
+
+    `execute` records the end itself, guarded by the claim. Anything it raises unexpectedly ends
+    the operation as FAIL with INTERNAL_ERROR.
+    """
+    claim, now = uuid.uuid4().hex, ctx.clock.now()
+    lease_until = now + timedelta(seconds=ctx.settings.operation_lease_seconds)
+    with ctx.db.write() as conn:
+        if not store.claim(conn, operation_id=operation_id, claim=claim, now=now, lease_until=lease_until):
+            return False
+    try:
+        return execute(claim)
+    except Exception:
+        logger.exception("operation %s failed unexpectedly", operation_id)
+        with ctx.db.write() as conn:
+            failure = [
+                {"type": "OPERATION", "success": False, "input": {}, "output": {"code": "INTERNAL_ERROR"}}
+            ]
+            return store.finish(
+                conn,
+                operation_id=operation_id,
+                claim=claim,
+                status="FAIL",
+                now=ctx.clock.now(),
+                details={"error": "INTERNAL_ERROR"},
+                log_body=orjson.dumps(failure).decode(),
+            )
+
+
+def run_due(ctx: Context, types: Collection[str], run: Callable[[Context, str], bool], *, limit: int) -> int:
+    """Run waiting operations of these types: pending ones and those whose runner died. Returns how
+    many ran."""
+    with ctx.db.read() as conn:
+        due = store.claimable(conn, types=types, now=ctx.clock.now(), limit=limit)
+    return sum(1 for operation_id in due if run(ctx, operation_id))

@@ -1,6 +1,6 @@
 """Operations (the records of asynchronous actions), their inputs, logs, and leases."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -60,15 +60,17 @@ def log(conn: Connection, *, operation_id: str) -> str | None:
     return None if body is None else str(body)
 
 
-def claimable(conn: Connection, *, now: datetime, limit: int) -> Sequence[str]:
-    """Operations waiting to run: pending ones, and running ones whose runner's lease ran out."""
+def claimable(conn: Connection, *, types: Collection[str], now: datetime, limit: int) -> Sequence[str]:
+    """Operations of these types waiting to run: pending ones, and running ones whose runner's lease
+    ran out."""
     query = (
         select(operations.c.id)
         .where(
             or_(
                 operations.c.status == "PENDING",
                 (operations.c.status == "RUNNING") & (operations.c.lease_until < now),
-            )
+            ),
+            operations.c.type.in_(types),
         )
         .order_by(operations.c.submitted)
         .limit(limit)

@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from kvorum.api.requester import (
+    aggregation,
     assignments,
     bonuses,
     operations,
@@ -29,5 +30,6 @@ for module in (
     restrictions,
     skills,
     bonuses,
+    aggregation,
 ):
     router.include_router(module.router)

@@ -12,7 +12,7 @@ its final status in one transaction, guarded by its claim, so it happens exactly
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Generic
 
 import orjson
@@ -208,30 +208,7 @@ def _finish(
 
 def run(ctx: Context, operation_id: str) -> bool:
     """Claim and run one stored operation; False when another runner holds it."""
-    claim, now = uuid.uuid4().hex, ctx.clock.now()
-    lease_until = now + timedelta(seconds=ctx.settings.operation_lease_seconds)
-    with ctx.db.write() as conn:
-        if not operation_store.claim(
-            conn, operation_id=operation_id, claim=claim, now=now, lease_until=lease_until
-        ):
-            return False
-    try:
-        return _execute(ctx, operation_id, claim)
-    except Exception:
-        log.exception("operation %s failed unexpectedly", operation_id)
-        with ctx.db.write() as conn:
-            failure = [
-                {"type": "OPERATION", "success": False, "input": {}, "output": {"code": "INTERNAL_ERROR"}}
-            ]
-            return operation_store.finish(
-                conn,
-                operation_id=operation_id,
-                claim=claim,
-                status="FAIL",
-                now=ctx.clock.now(),
-                details={"error": "INTERNAL_ERROR"},
-                log_body=orjson.dumps(failure).decode(),
-            )
+    return operations.run_stored(ctx, operation_id, lambda claim: _execute(ctx, operation_id, claim))
 
 
 def _execute(ctx: Context, operation_id: str, claim: str) -> bool:
@@ -259,10 +236,8 @@ def _execute(ctx: Context, operation_id: str, claim: str) -> bool:
 
 
 def run_due(ctx: Context, *, limit: int = 10) -> int:
-    """Run operations that wait: pending ones and those whose runner died. Returns how many ran."""
-    with ctx.db.read() as conn:
-        due = operation_store.claimable(conn, now=ctx.clock.now(), limit=limit)
-    return sum(1 for operation_id in due if run(ctx, operation_id))
+    """Run batches that wait: pending ones and those whose runner died. Returns how many ran."""
+    return operations.run_due(ctx, BULK_TYPES.keys(), run, limit=limit)
 
 
 def create_now(
