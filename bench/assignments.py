@@ -1,7 +1,7 @@
 """Workers taking and submitting assignments at once, against a live server.
 
     python -m bench.assignments [--workers 200] [--seconds 20] [--tasks 20000] [--think 1.0]
-                                [--rounds 2] [--rules-only] [--no-postgres]
+                                [--rounds 2] [--rules-only] [--dynamic-overlap-only] [--no-postgres]
 
 A pool of `--tasks` real tasks with overlap 3 and a mixer of 5 real + 1 control task; `--workers`
 simulated workers (HTTP clients on 127.0.0.1) each loop: take an assignment, submit it. Each
@@ -17,13 +17,17 @@ loop (a worker submits at once, so the server is saturated and latency is what t
 it); then SQLite with one and two processes where each worker spends `--think` seconds on a suite, as
 people do, to show latency below saturation.
 
-Then the cost of quality control, per backend (SQLite with one process, PostgreSQL with two),
-as a closed loop (throughput) and with `--think` (submit latency below saturation, where a p99 is
-the server's own time rather than the queue's): the same pool with no rules and with RULES (five
-pool-level configs: control tasks, majority vote, fast submits, skips in a row, acceptance rate),
-alternated `--rounds` times (A B A B) so that the host's drift does not favour one side; medians
-are compared.
-`--rules-only` runs this comparison alone (`--seconds 8 --no-postgres`: about four minutes).
+Then the cost of quality control, per backend (SQLite with one process, PostgreSQL with two,
+closed loop): the same pool with no rules and with RULES (five pool-level configs: control tasks,
+majority vote, fast submits, skips in a row, acceptance rate), alternated `--rounds` times
+(A B A B) so that the host's drift does not favour one side; medians are compared.
+`--rules-only` runs this comparison alone (`--seconds 8 --no-postgres`: about two minutes).
+
+Then the cost of dynamic overlap, the same way: the pool as is and with a dynamic_overlap_config
+(up to MAX_OVERLAP, min_confidence 0.9, answers weighted by a skill each worker holds at its
+accuracy), alternated, in a closed loop and with `--think` (fewer `--workers`, such as 60, keep
+that loop below saturation, so that latency is the server's own rather than a queue's).
+`--dynamic-overlap-only` runs this comparison alone.
 """
 
 import argparse
@@ -52,11 +56,13 @@ from kvorum.services.context import Context
 from kvorum.settings import Settings
 from kvorum.store import db, migrate
 from kvorum.store.tables import quality_events, quality_observations
+from kvorum.store.tables import tasks as tasks_table
 from tests.helpers import CHOICE_RESULT, languages_filter, mixer_pool, project_body, task_spec
 from tests.support.live import create_requester, running_server
 from tests.support.pgserver import PostgresServer
 
 OVERLAP = 3
+MAX_OVERLAP = 5
 CONTROLS = 200
 LABELS = ("cat", "dog", "other")
 UNLIMITED = {f"KVORUM_QUOTA_TASK_CREATE_PER_{window}": "1000000000" for window in ("MINUTE", "DAY")}
@@ -206,10 +212,33 @@ def _image(label: str, name: str) -> str:
     return f"https://img.example/{label}/{name}.png"
 
 
-def setup_pool(url: str, token: str, tasks: int, rules: bool) -> str:
+def accuracy_of(n: int) -> float:
+    """How often the n-th worker gives the true label: the same in every measurement."""
+    return random.Random(n).uniform(0.7, 0.95)
+
+
+def _dynamic_overlap(http: httpx.Client, worker_tokens: list[str]) -> dict[str, Any]:
+    """The pool settings of dynamic overlap, weighted by a new skill each worker holds at its accuracy."""
+    skill = http.post("/api/v1/skills", json={"name": "Accuracy"}).json()
+    for n, token in enumerate(worker_tokens):
+        me = http.get("/api/worker/v1/me", headers={"Authorization": f"Bearer {token}"}).json()
+        value = {"skill_id": skill["id"], "user_id": me["id"], "value": round(accuracy_of(n) * 100, 1)}
+        assert http.put("/api/v1/user-skills", json=value).status_code in (200, 201)
+    config = {
+        "type": "BASIC",
+        "max_overlap": MAX_OVERLAP,
+        "min_confidence": 0.9,
+        "answer_weight_skill_id": skill["id"],
+        "fields": [{"name": "result"}],
+    }
+    return {"dynamic_overlap_config": config, "auto_close_after_complete_delay_seconds": 60}
+
+
+def setup_pool(url: str, token: str, tasks: int, variant: str, worker_tokens: list[str]) -> str:
     with httpx.Client(base_url=url, headers={"Authorization": f"OAuth {token}"}, timeout=120) as http:
         spec = task_spec(output_spec=CHOICE_RESULT)
         project = http.post("/api/v1/projects", json=project_body(task_spec=spec)).json()
+        extra = _dynamic_overlap(http, worker_tokens) if variant == "dynamic overlap" else {}
         body = mixer_pool(
             project["id"],
             real=5,
@@ -218,7 +247,8 @@ def setup_pool(url: str, token: str, tasks: int, rules: bool) -> str:
             assignment_max_duration_seconds=3600,
             auto_accept_solutions=True,
             filter=languages_filter("EN"),
-            quality_control={"configs": RULES if rules else []},
+            quality_control={"configs": RULES if variant == "5 rules" else []},
+            **extra,
         )
         created = http.post("/api/v1/pools", json=body)
         assert created.status_code == 201, created.text
@@ -265,7 +295,7 @@ async def worker_loop(
     """Take and submit until the deadline (or 1,000 assignments, or nothing is left)."""
     done = 0
     http = Connection(urls[n % len(urls)], token)
-    accuracy = random.Random(n).uniform(0.7, 0.95)  # the same worker is as good in every measurement
+    accuracy = accuracy_of(n)
     await asyncio.sleep(random.uniform(0, think))  # people arrive over time, not all at one instant
     try:
         while time.monotonic() < deadline and done < 1000:
@@ -307,7 +337,7 @@ def percentile(values: list[float], share: float) -> float:
     return sorted(values)[min(len(values) - 1, int(len(values) * share))] * 1000 if values else float("nan")
 
 
-def over_issued(url: str, token: str, pool_id: str) -> int:
+def over_issued(url: str, token: str, pool_id: str, limit: int) -> int:
     with httpx.Client(base_url=url, headers={"Authorization": f"OAuth {token}"}, timeout=120) as http:
         found = http.get("/api/v1/assignments", params={"pool_id": pool_id, "limit": 100_000}).json()["items"]
     holding = Counter(
@@ -317,7 +347,7 @@ def over_issued(url: str, token: str, pool_id: str) -> int:
         for task in item["tasks"]
         if not task.get("known_solutions")
     )
-    return sum(1 for count in holding.values() if count > OVERLAP)
+    return sum(1 for count in holding.values() if count > limit)
 
 
 def quality_counts(database_url: str, url: str, token: str, pool_id: str) -> tuple[dict[str, int], int]:
@@ -334,6 +364,16 @@ def quality_counts(database_url: str, url: str, token: str, pool_id: str) -> tup
     return {types[collector]: int(count) for collector, count in counted}, int(acted)
 
 
+def grown_tasks(database_url: str, pool_id: int) -> int:
+    """How many of the pool's tasks have an overlap above OVERLAP."""
+    engine = db.create(database_url)
+    query = select(func.count()).where(tasks_table.c.pool_id == pool_id, tasks_table.c.overlap > OVERLAP)
+    with engine.connect() as conn:
+        grown = int(conn.execute(query).scalar_one())
+    engine.dispose()
+    return grown
+
+
 @dataclass(frozen=True)
 class Measured:
     """One measurement: completed assignments per second, latencies (ms), and what was counted."""
@@ -348,6 +388,8 @@ class Measured:
     observations: dict[str, int]
     """By collector type."""
     actions: int
+    grown: int
+    """Tasks whose overlap grew past OVERLAP."""
 
 
 def measure(
@@ -356,7 +398,7 @@ def measure(
     args: argparse.Namespace,
     processes: int,
     think: float = 0,
-    rules: bool = False,
+    variant: str = "no rules",
     base_seconds: float = 3,
 ) -> Measured:
     """A fresh database and `processes` servers; the pool worked on for `--seconds`."""
@@ -369,14 +411,16 @@ def measure(
             for _ in range(processes)
         ]
         urls = [server.url for server in servers]
-        pool_id = setup_pool(urls[0], requester, args.tasks, rules)
+        pool_id = setup_pool(urls[0], requester, args.tasks, variant, tokens)
         base = asyncio.run(baseline(urls, tokens, base_seconds)) if base_seconds else None
         timings: dict[str, list[float]] = {"issue": [], "submit": []}
         deadline = time.monotonic() + args.seconds
         started = time.perf_counter()
         done = asyncio.run(_all(urls, tokens, pool_id, deadline, timings, think))
         elapsed = time.perf_counter() - started
-        over = over_issued(urls[0], requester, pool_id)
+        limit = MAX_OVERLAP if variant == "dynamic overlap" else OVERLAP
+        over = over_issued(urls[0], requester, pool_id, limit)
+        grown = grown_tasks(url, int(pool_id))
         observations, actions = quality_counts(url, urls[0], requester, pool_id)
     issue, submit = timings["issue"], timings["submit"]
     return Measured(
@@ -389,6 +433,7 @@ def measure(
         over,
         observations,
         actions,
+        grown,
     )
 
 
@@ -396,7 +441,7 @@ def run(
     databases: Databases, backend: str, args: argparse.Namespace, processes: int, think: float = 0
 ) -> None:
     found = measure(databases, backend, args, processes, think)
-    loop = f"think {think:.1f} s" if think else "closed loop"
+    loop = _loop(think)
     print(
         f"{backend:10} x{processes} process(es), {loop}: {found.rate:7.1f} completed assignments/s "
         f"(baseline GET /me {found.base:7.1f}/s); "
@@ -408,31 +453,39 @@ def run(
 
 
 def compare(
-    databases: Databases, backend: str, args: argparse.Namespace, processes: int, think: float = 0
+    databases: Databases,
+    backend: str,
+    args: argparse.Namespace,
+    processes: int,
+    variants: tuple[str, str],
+    think: float = 0,
 ) -> None:
-    """The pool without rules and with RULES, alternated; the medians side by side."""
-    found: dict[bool, list[Measured]] = {False: [], True: []}
-    loop = f"think {think:.1f} s" if think else "closed loop"
+    """The pool in two variants ("no rules", "5 rules", "dynamic overlap"), alternated; the medians
+    side by side."""
+    found: dict[str, list[Measured]] = {variant: [] for variant in variants}
     for round_ in range(args.rounds):
-        for rules in (False, True):
-            got = measure(databases, backend, args, processes, think, rules=rules, base_seconds=0)
-            found[rules].append(got)
+        for variant in variants:
+            got = measure(databases, backend, args, processes, think, variant, base_seconds=0)
+            found[variant].append(got)
             print(
-                f"  {backend} {loop} round {round_ + 1} {'5 rules ' if rules else 'no rules'}: "
-                f"{got.rate:6.1f}/s, "
+                f"  {backend} round {round_ + 1} {variant:15} {_loop(think)}: {got.rate:6.1f}/s, "
                 f"submit p50 {got.submit_p50:.0f} ms p99 {got.submit_p99:.0f} ms; "
                 f"observations {_listed(got.observations)}; "
-                f"rule actions {got.actions}, over-issued {got.over}",
+                f"rule actions {got.actions}, tasks grown {got.grown}, over-issued {got.over}",
                 flush=True,
             )
-    plain, ruled = (_medians(found[rules]) for rules in (False, True))
+    plain, other = (_medians(found[variant]) for variant in variants)
     print(
-        f"{backend:10} x{processes} process(es), {loop}, median of {args.rounds}: "
-        f"{_side('no rules', plain)} | {_side('5 rules', ruled)} | "
-        f"throughput x{ruled['rate'] / plain['rate']:.2f}, "
-        f"submit p99 {ruled['submit_p99'] - plain['submit_p99']:+.0f} ms",
+        f"{backend:10} x{processes} process(es), {_loop(think)}, median of {args.rounds}: "
+        f"{_side(variants[0], plain)} | {_side(variants[1], other)} | "
+        f"throughput x{other['rate'] / plain['rate']:.2f}, "
+        f"submit p99 {other['submit_p99'] - plain['submit_p99']:+.0f} ms",
         flush=True,
     )
+
+
+def _loop(think: float) -> str:
+    return f"think {think:.1f} s" if think else "closed loop"
 
 
 def _listed(counts: dict[str, int]) -> str:
@@ -472,23 +525,37 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--tasks", type=int, default=20_000)
     parser.add_argument("--think", type=float, default=1.0)
-    parser.add_argument("--rounds", type=int, default=2, help="no rules / 5 rules pairs per backend")
+    parser.add_argument("--rounds", type=int, default=2, help="pairs of each comparison per backend")
     parser.add_argument("--rules-only", action="store_true", help="only the cost of quality control")
+    parser.add_argument(
+        "--dynamic-overlap-only", action="store_true", help="only the cost of dynamic overlap"
+    )
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         pg = None if args.no_postgres else stack.enter_context(PostgresServer())
         databases = Databases(folder, args.workers, pg)
-        if not args.rules_only:
+        only = args.rules_only or args.dynamic_overlap_only
+        if not only:
             for processes, think in ((1, 0.0), (2, 0.0), (1, args.think), (2, args.think)):
                 run(databases, "sqlite", args, processes, think)
             if pg is not None:
                 run(databases, "postgresql", args, 2)
-        for think in (0.0, args.think):
-            compare(databases, "sqlite", args, 1, think)
+        comparisons = [
+            variants
+            for variants, wanted in (
+                (("no rules", "5 rules"), not args.dynamic_overlap_only),
+                (("no rules", "dynamic overlap"), not args.rules_only),
+            )
+            if wanted
+        ]
+        for variants in comparisons:
+            compare(databases, "sqlite", args, 1, variants)
             if pg is not None:
-                compare(databases, "postgresql", args, 2, think)
+                compare(databases, "postgresql", args, 2, variants)
+        if not args.rules_only:  # below saturation, where latency is the server's and not a queue's
+            compare(databases, "sqlite", args, 1, ("no rules", "dynamic overlap"), args.think)
 
 
 if __name__ == "__main__":

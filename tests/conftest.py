@@ -96,5 +96,10 @@ def training(api: TestClient, project: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture
+def skill(api: TestClient) -> dict[str, Any]:
+    return created(api.post("/api/v1/skills", json={"name": "Accuracy"}))
+
+
+@pytest.fixture
 def pool(api: TestClient, project: dict[str, Any]) -> dict[str, Any]:
     return created(api.post("/api/v1/pools", json=pool_body(project["id"])))

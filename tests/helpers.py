@@ -85,6 +85,25 @@ def mixer_pool(
     return pool_body(project_id, **(issuing | changes))
 
 
+def dynamic_overlap_pool(
+    project_id: str, skill_id: str, *, real: int = 1, overlap: int = 1, max_overlap: int = 3, **changes: Any
+) -> dict[str, Any]:
+    """A pool issuing `real` real tasks a suite at `overlap`, which grows up to `max_overlap` until
+    the answers on `result`, weighted by the skill, reach a confidence of 0.9."""
+    config = {
+        "type": "BASIC",
+        "max_overlap": max_overlap,
+        "min_confidence": 0.9,
+        "answer_weight_skill_id": skill_id,
+        "fields": [{"name": "result"}],
+    }
+    settings: dict[str, Any] = {
+        "auto_close_after_complete_delay_seconds": 60,
+        "dynamic_overlap_config": config,
+    }
+    return mixer_pool(project_id, real=real, overlap=overlap, **(settings | changes))
+
+
 def training_requirement(training_id: str, passing_value: int) -> dict[str, Any]:
     """quality_control.training_requirement: the training to pass and the skill value that passes."""
     return {"training_pool_id": training_id, "training_passing_skill_value": passing_value}
@@ -163,8 +182,11 @@ def _distribution() -> dict[str, Any]:
     }
 
 
-def example_pool_body(project_id: str, training_id: str | None = None, **changes: Any) -> dict[str, Any]:
-    """Toloka's example pool, with every setting filled in."""
+def example_pool_body(
+    project_id: str, training_id: str | None = None, skill_id: str = "1289", **changes: Any
+) -> dict[str, Any]:
+    """Toloka's example pool, with every setting filled in; its dynamic pricing and dynamic overlap
+    read `skill_id`, which must exist for the pool to be created."""
     body: dict[str, Any] = {
         "project_id": project_id,
         "private_name": "My first pool",
@@ -175,7 +197,7 @@ def example_pool_body(project_id: str, training_id: str | None = None, **changes
         "reward_per_assignment": 0.02,
         "dynamic_pricing_config": {
             "type": "SKILL",
-            "skill_id": "1289",
+            "skill_id": skill_id,
             "intervals": [
                 {"from": 0, "to": 60, "reward_per_assignment": 0.03},
                 {"from": 61, "to": 100, "reward_per_assignment": 0.04},
@@ -242,7 +264,7 @@ def example_pool_body(project_id: str, training_id: str | None = None, **changes
             "type": "BASIC",
             "max_overlap": 5,
             "min_confidence": 0.9,
-            "answer_weight_skill_id": "1289",
+            "answer_weight_skill_id": skill_id,
             "fields": [{"name": "result"}],
         },
         "defaults": {"default_overlap_for_new_task_suites": 3, "default_overlap_for_new_tasks": 3},

@@ -37,7 +37,7 @@ def ok(response: Any, status: int = 200) -> dict[str, Any]:
 
 
 def test_answers_fit_their_models(
-    api: TestClient, app_client: TestClient, ctx: Context, training: dict[str, Any]
+    api: TestClient, app_client: TestClient, ctx: Context, training: dict[str, Any], skill: dict[str, Any]
 ) -> None:
     assert_fits(RequesterOut, ok(api.get("/api/v1/requester")))
 
@@ -58,7 +58,12 @@ def test_answers_fit_their_models(
     assert_fits(TrainingOut, ok(api.put(url, json={**training, "retry_training_after_days": 3})))
     assert_page_fits(TrainingOut, ok(api.get("/api/v1/trainings")))
 
-    pool = ok(api.post("/api/v1/pools", json=example_pool_body(training["project_id"], training["id"])), 201)
+    pool = ok(
+        api.post(
+            "/api/v1/pools", json=example_pool_body(training["project_id"], training["id"], skill["id"])
+        ),
+        201,
+    )
     assert_fits(PoolOut, pool)
     url = f"/api/v1/pools/{pool['id']}"
     assert_fits(OperationOut, ok(api.post(f"{url}/open"), 202))
@@ -67,7 +72,10 @@ def test_answers_fit_their_models(
     assert {"last_started", "last_stopped", "last_close_reason"} <= set(closed)
     assert_fits(PoolOut, closed)
     assert_fits(PoolOut, ok(api.patch(url, json={"priority": 9})))
-    assert_fits(PoolOut, ok(api.put(url, json=example_pool_body(training["project_id"], priority=3))))
+    assert_fits(
+        PoolOut,
+        ok(api.put(url, json=example_pool_body(training["project_id"], skill_id=skill["id"], priority=3))),
+    )
     assert_fits(OperationOut, ok(api.post(f"{url}/clone"), 202))
     assert_page_fits(PoolOut, ok(api.get("/api/v1/pools")))
 

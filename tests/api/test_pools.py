@@ -26,9 +26,9 @@ def create_pool(api: TestClient, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_reference_pool_is_created_with_every_setting(
-    api: TestClient, project: dict[str, Any], training: dict[str, Any]
+    api: TestClient, project: dict[str, Any], training: dict[str, Any], skill: dict[str, Any]
 ) -> None:
-    body = example_pool_body(project["id"], training["id"])
+    body = example_pool_body(project["id"], training["id"], skill["id"])
     pool = create_pool(api, body)
     assert pool["status"] == "CLOSED"
     assert pool["type"] == "REGULAR"

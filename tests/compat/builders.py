@@ -181,8 +181,20 @@ def distribution() -> TaskDistributionFunction:
     )
 
 
-def example_pool(project_id: str, training_id: str) -> Pool:
-    """A pool with every setting filled in through the client's classes and rule builder."""
+def dynamic_overlap(skill_id: str, *, max_overlap: int, min_confidence: float) -> DynamicOverlapConfig:
+    """Dynamic overlap on the `result` field, each answer weighted by the worker's value of the skill."""
+    return DynamicOverlapConfig(
+        type=DynamicOverlapConfig.Type.BASIC,
+        max_overlap=max_overlap,
+        min_confidence=min_confidence,
+        answer_weight_skill_id=skill_id,
+        fields=[DynamicOverlapConfig.Field(name="result")],
+    )
+
+
+def example_pool(project_id: str, training_id: str, skill_id: str = SKILL_ID) -> Pool:
+    """A pool with every setting filled in through the client's classes and rule builder; its
+    dynamic pricing and dynamic overlap read `skill_id`, which must exist for the pool to be created."""
     full = Pool(
         project_id=project_id,
         private_name="Compat pool",
@@ -201,16 +213,10 @@ def example_pool(project_id: str, training_id: str) -> Pool:
         defaults=Pool.Defaults(default_overlap_for_new_task_suites=3, default_overlap_for_new_tasks=3),
         filter=filter.Languages.in_("EN") & (filter.ClientType == filter.ClientType.ClientType.BROWSER),
         speed_quality_balance=TopPercentageByQuality(percent=80),
-        dynamic_overlap_config=DynamicOverlapConfig(
-            type=DynamicOverlapConfig.Type.BASIC,
-            max_overlap=5,
-            min_confidence=0.75,
-            answer_weight_skill_id=SKILL_ID,
-            fields=[DynamicOverlapConfig.Field(name="result")],
-        ),
+        dynamic_overlap_config=dynamic_overlap(skill_id, max_overlap=5, min_confidence=0.75),
         dynamic_pricing_config=DynamicPricingConfig(
             type=DynamicPricingConfig.Type.SKILL,
-            skill_id=SKILL_ID,
+            skill_id=skill_id,
             intervals=[
                 DynamicPricingConfig.Interval(from_=0, to=60, reward_per_assignment=0.03),
                 DynamicPricingConfig.Interval(from_=61, to=100, reward_per_assignment=0.04),

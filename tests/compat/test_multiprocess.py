@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.helpers import mixer_pool, pool_body, project_body
+from tests.helpers import dynamic_overlap_pool, mixer_pool, pool_body, project_body
 from tests.support.databases import BACKENDS
 from tests.support.live import LiveServer, create_account, create_requester, fresh_database, running_server
 
@@ -174,3 +174,68 @@ def test_processes_count_each_event_once_and_act_once(servers: list[LiveServer])
     assert first.get(f"/api/v1/tasks/{task_id}").json()["overlap"] == 2  # raised once, by one rejection
     events = first.get(f"/api/v1/pools/{pool['id']}/quality-events").json()["items"]
     assert sorted(event["action"]["type"] for event in events) == ["CHANGE_OVERLAP", "RESTRICTION_V2"]
+
+
+def test_processes_grow_dynamic_overlap_once_per_decision(servers: list[LiveServer]) -> None:
+    """Four workers on both processes submit their answers to one task at once: it grows once; the
+    next submit, sent to both processes eight times, grows it once more; it never passes max_overlap."""
+    first = clients(servers)[0]
+    spec = {"result": {"type": "string", "allowed_values": ["cat", "dog"]}}
+    project = first.post(
+        "/api/v1/projects", json=project_body(task_spec={**project_body()["task_spec"], "output_spec": spec})
+    ).json()
+    skill = first.post("/api/v1/skills", json={"name": "Accuracy"}).json()
+    pool = first.post(
+        "/api/v1/pools", json=dynamic_overlap_pool(project["id"], skill["id"], overlap=4, max_overlap=6)
+    ).json()
+    task = {"pool_id": pool["id"], "input_values": {"image": "https://img.example/0.png"}}
+    first.post("/api/v1/tasks", params={"allow_defaults": "true", "open_pool": "true"}, json=[task])
+    tokens = [
+        create_account(servers[0].database_url, "worker", f"dyn{n}", "--languages", "EN") for n in range(10)
+    ]
+    crowd = [
+        httpx.Client(base_url=servers[n % 2].url, headers={"Authorization": f"Bearer {token}"}, timeout=60)
+        for n, token in enumerate(tokens)
+    ]
+
+    def overlap() -> int:
+        found = first.get("/api/v1/tasks", params={"pool_id": pool["id"]}).json()["items"]
+        return int(found[0]["overlap"])
+
+    def take_all(workers: list[httpx.Client]) -> list[tuple[httpx.Client, dict[str, Any]]]:
+        with ThreadPoolExecutor(max_workers=len(workers)) as executor:
+            taken = list(
+                executor.map(lambda w: w.post(f"/api/worker/v1/pools/{pool['id']}/assignments"), workers)
+            )
+        assert {response.status_code for response in taken} <= {201, 409}
+        return [(w, r.json()) for w, r in zip(workers, taken, strict=True) if r.status_code == 201]
+
+    def submit(worker: httpx.Client, assignment: dict[str, Any], label: str) -> httpx.Response:
+        answers = {"solutions": [{"output_values": {"result": label}}]}
+        return worker.post(f"/api/worker/v1/assignments/{assignment['id']}/submit", json=answers)
+
+    holders = take_all(crowd[:4])
+    assert len(holders) == 4
+    with ThreadPoolExecutor(max_workers=4) as executor:
+        labels = ["cat", "dog", "cat", "dog"]
+        submitted = list(
+            executor.map(lambda pair: submit(*pair[0], pair[1]), zip(holders, labels, strict=True))
+        )
+    assert [response.status_code for response in submitted] == [200] * 4
+    assert overlap() == 5
+
+    (winner,) = take_all(crowd[4:8])
+    same_worker = [
+        httpx.Client(base_url=server.url, headers=winner[0].headers, timeout=60) for server in servers
+    ]
+    with ThreadPoolExecutor(max_workers=8) as executor:
+        retried = list(executor.map(lambda n: submit(same_worker[n % 2], winner[1], "dog"), range(8)))
+    assert sorted(response.status_code for response in retried) == [200] + [409] * 7
+    assert overlap() == 6
+
+    (last,) = take_all(crowd[8:])
+    assert submit(*last, "cat").status_code == 200
+    assert overlap() == 6  # max_overlap
+    assert take_all(crowd[4:8]) == []
+    found = first.get("/api/v1/assignments", params={"pool_id": pool["id"]}).json()["items"]
+    assert len(found) == 6

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from toloka.client import Pool, Project, TolokaClient, Training, operations
+from toloka.client import Pool, Project, Skill, TolokaClient, Training, operations
 from toloka.client.exceptions import (
     AuthenticationApiError,
     ConflictStateApiError,
@@ -37,6 +37,12 @@ def project(api: API) -> Project:
 @pytest.fixture
 def training(api: API, project: Project) -> Training:
     created: Training = api.create_training(builders.example_training(project.id))
+    return created
+
+
+@pytest.fixture
+def skill(api: API) -> Skill:
+    created: Skill = api.create_skill(Skill(name="Accuracy on control tasks"))
     return created
 
 
@@ -182,8 +188,8 @@ def test_training_operations(api: API, training: Training) -> None:
 # Pools
 
 
-def test_create_full_pool(api: API, project: Project, training: Training) -> None:
-    sent = builders.example_pool(project.id, training.id)
+def test_create_full_pool(api: API, project: Project, training: Training, skill: Skill) -> None:
+    sent = builders.example_pool(project.id, training.id, skill.id)
     created = api.create_pool(sent)
     assert created.id
     assert created.status == Pool.Status.CLOSED
@@ -207,8 +213,8 @@ def test_find_and_page_pools(api: API, project: Project) -> None:
     assert paged == [api.get_pool(p.id) for p in made]
 
 
-def test_pool_lifecycle(api: API, project: Project, training: Training) -> None:
-    pool = api.create_pool(builders.example_pool(project.id, training.id))
+def test_pool_lifecycle(api: API, project: Project, training: Training, skill: Skill) -> None:
+    pool = api.create_pool(builders.example_pool(project.id, training.id, skill.id))
 
     patched = api.patch_pool(pool.id, priority=42)
     assert patched.priority == 42

@@ -1,6 +1,8 @@
 """Who is told of assignment events: every subscription, in one place.
 
 Subscribers run inside the transaction of the change they hear of (see services/assignments/events.py).
+Dynamic overlap comes after the quality rules, so it decides on what their actions left (a rule
+that raised a rejected task's overlap already gave it its next answer).
 """
 
 from kvorum.services.assignments.events import (
@@ -13,6 +15,7 @@ from kvorum.services.assignments.events import (
     Subscribers,
 )
 from kvorum.services.quality import engine
+from kvorum.services.tasks import dynamic_overlap
 from kvorum.services.workforce import ledger, ratings
 
 
@@ -29,4 +32,7 @@ def subscribers() -> Subscribers:
         .subscribe_publishing(Accepted, engine.hear)
         .subscribe_publishing(Rejected, engine.hear)
         .subscribe_publishing(AccessLost, engine.hear)
+        .subscribe(Submitted, dynamic_overlap.hear)
+        .subscribe(Accepted, dynamic_overlap.hear)
+        .subscribe(Rejected, dynamic_overlap.hear)
     )

@@ -131,10 +131,12 @@ def trailing_ones(conn: Connection, *, owner_id: int, collector: str, worker_id:
     return int(conn.execute(_TRAILING_ONES, parameters).scalar_one())
 
 
-def answers_to(conn: Connection, *, task_ids: Sequence[str]) -> Sequence[Row[Any, Any, Any, Any, Any]]:
-    """The answers these tasks have from SUBMITTED and ACCEPTED assignments: the task, the
-    assignment, its worker, the task's position in it, and its solutions; oldest first."""
-    return conn.execute(_ANSWERS, {"task_ids": list(task_ids)}).all()
+def answers_to(
+    conn: Connection, *, task_ids: Sequence[str], statuses: Sequence[str] = ("SUBMITTED", "ACCEPTED")
+) -> Sequence[Row[Any, Any, Any, Any, Any, Any]]:
+    """The answers these tasks have from assignments in `statuses`: the task, the assignment, its
+    worker, the task's position in it, its solutions and its status; oldest first."""
+    return conn.execute(_ANSWERS, {"task_ids": list(task_ids), "statuses": list(statuses)}).all()
 
 
 _ANSWERS = (
@@ -144,11 +146,12 @@ _ANSWERS = (
         assignments.c.worker_id,
         assignment_tasks.c.position,
         assignments.c.solutions,
+        assignments.c.status,
     )
     .select_from(assignment_tasks.join(assignments, assignments.c.id == assignment_tasks.c.assignment_id))
     .where(
         assignment_tasks.c.task_id.in_(bindparam("task_ids", expanding=True)),
-        assignments.c.status.in_(("SUBMITTED", "ACCEPTED")),
+        assignments.c.status.in_(bindparam("statuses", expanding=True)),
     )
     .order_by(assignments.c.submitted, assignments.c.id)
 )

@@ -147,3 +147,18 @@ def public_names(conn: Connection, *, skill_ids: Sequence[int]) -> dict[int, dic
     """The public names (language -> text) of those skills that have one."""
     query = select(skills.c.id, skills.c.public_name).where(skills.c.id.in_(list(skill_ids)))
     return {int(skill_id): dict(name) for skill_id, name in conn.execute(query) if name}
+
+
+def values_for(
+    conn: Connection, *, skill_id: int, worker_ids: Sequence[int], now: datetime
+) -> dict[int, float]:
+    """These workers' values of one skill that have not expired, by worker."""
+    parameters = {"skill_id": skill_id, "worker_ids": list(worker_ids), "now": now}
+    return {int(worker_id): float(value) for worker_id, value in conn.execute(_VALUES_FOR, parameters)}
+
+
+_VALUES_FOR = select(user_skills.c.worker_id, user_skills.c.value).where(
+    user_skills.c.skill_id == bindparam("skill_id"),
+    user_skills.c.worker_id.in_(bindparam("worker_ids", expanding=True)),
+    or_(user_skills.c.expires.is_(None), user_skills.c.expires > bindparam("now")),
+)

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, Row, bindparam, or_, select, update
+from sqlalchemy import BigInteger, Connection, Integer, Row, bindparam, or_, select, update
 
 from kvorum.store import bulk
 from kvorum.store import search as search_store
@@ -109,19 +109,44 @@ def update_task(conn: Connection, *, task_id: str, values: dict[str, Any]) -> No
     conn.execute(update(tasks).where(tasks.c.id == task_id).values(open=reopen))
 
 
-def _grow(conn: Connection, task_ids: Sequence[str], overlap: Any, now: datetime, *where: Any) -> int:
-    """Give these tasks' finite overlaps a new, larger value; `open` follows. How many changed."""
-    statement = (
+def _growing(overlap: Any, *where: Any) -> Any:
+    """The update giving the tasks of bound `task_ids` with finite overlaps a new, larger value
+    (`open` follows), built once: overlaps grow on submits."""
+    return (
         update(tasks)
-        .where(tasks.c.id.in_(list(task_ids)), ~tasks.c.infinite_overlap, *where)
-        .values(overlap=overlap, overlap_raised=now, open=tasks.c.taken < overlap)
+        .where(tasks.c.id.in_(bindparam("task_ids", expanding=True)), ~tasks.c.infinite_overlap, *where)
+        .values(overlap=overlap, overlap_raised=bindparam("now"), open=tasks.c.taken < overlap)
     )
-    return int(conn.execute(statement).rowcount)
+
+
+_RAISE = _growing(bindparam("to", type_=Integer), tasks.c.overlap < bindparam("to", type_=Integer))
+_ADD = _growing(tasks.c.overlap + bindparam("delta", type_=Integer))
 
 
 def raise_overlap(conn: Connection, *, task_ids: Sequence[str], overlap: int, now: datetime) -> None:
     """Raise the finite overlaps below `overlap` to it (never lower one)."""
-    _grow(conn, task_ids, overlap, now, tasks.c.overlap < overlap)
+    conn.execute(_RAISE, {"task_ids": list(task_ids), "to": overlap, "now": now})
+
+
+def lock_overlaps(conn: Connection, *, task_ids: Sequence[str], below: int) -> dict[str, int]:
+    """The finite overlaps below `below` of those of these tasks whose every slot is taken, their
+    rows locked until the transaction ends (in id order, on PostgreSQL), so that decisions on a
+    task's answers are taken one at a time and each sees the answers committed before it."""
+    rows = conn.execute(_LOCK_OVERLAPS, {"task_ids": list(task_ids), "below": below})
+    return {task_id: int(overlap) for task_id, overlap in rows}
+
+
+_LOCK_OVERLAPS = (
+    select(tasks.c.id, tasks.c.overlap)
+    .where(
+        tasks.c.id.in_(bindparam("task_ids", expanding=True)),
+        ~tasks.c.infinite_overlap,
+        tasks.c.overlap < bindparam("below", type_=Integer),
+        tasks.c.taken >= tasks.c.overlap,
+    )
+    .order_by(tasks.c.id)
+    .with_for_update()
+)
 
 
 def update_suite(conn: Connection, *, suite_id: str, values: dict[str, Any]) -> None:
@@ -133,7 +158,8 @@ def add_overlap(
 ) -> int:
     """Raise the finite overlap of these tasks (or of the suite) by `delta`: more workers get them.
     How many were raised."""
-    raised = _grow(conn, task_ids, tasks.c.overlap + delta, now) if task_ids else 0
+    parameters = {"task_ids": list(task_ids), "delta": delta, "now": now}
+    raised = int(conn.execute(_ADD, parameters).rowcount) if task_ids else 0
     if suite_id is not None:
         statement = (
             update(task_suites)
