@@ -25,7 +25,8 @@ from typing import Any, cast
 import numpy as np
 from sqlalchemy import Connection
 
-from kvorum.services.aggregation import aggregate, index_answers, label_of, spec_label_count
+from kvorum.services.aggregated.request import possible_labels
+from kvorum.services.aggregation import aggregate, canonical_label, index_answers
 from kvorum.services.assignments.events import Accepted, AssignmentEvent
 from kvorum.services.assignments.lifecycle import pool_of, task_spec
 from kvorum.services.pools import lifecycle
@@ -119,7 +120,7 @@ def hear(conn: Connection, event: AssignmentEvent) -> None:
         if workers
         else {}
     )
-    k = spec_label_count(task_spec(pool)["output_spec"], config.fields)
+    k = possible_labels(task_spec(pool)["output_spec"], tuple(config.fields))
     verdicts = decide(config, list(deciding.values()), skills, k)
     grown = [
         (task_id, state.overlap)
@@ -146,7 +147,7 @@ def _states(
         resolved[row.task_id] += 1
         if row.status == "REJECTED":
             rejected[row.task_id] += 1
-        elif (label := label_of(row.solutions[row.position]["output_values"], fields)) is not None:
+        elif (label := _label_of(row.solutions[row.position]["output_values"], fields)) is not None:
             answers[row.task_id].append((row.worker_id, label))
     return {
         task_id: TaskAnswers(
@@ -157,7 +158,7 @@ def _states(
             [
                 (label, float(solution.get("confidence_weight", 1)))
                 for solution in tasks[task_id].get("baseline_solutions") or ()
-                if (label := label_of(solution["output_values"], fields)) is not None
+                if (label := _label_of(solution["output_values"], fields)) is not None
             ],
         )
         for task_id, overlap in overlaps.items()
@@ -171,3 +172,10 @@ def _grow(conn: Connection, grown: Sequence[tuple[str, int]], now: datetime) -> 
         by_overlap[overlap].append(task_id)
     for overlap, task_ids in by_overlap.items():
         task_store.raise_overlap(conn, task_ids=task_ids, overlap=overlap + 1, now=now)
+
+
+def _label_of(output_values: Mapping[str, Any], fields: Sequence[str]) -> str | None:
+    """The canonical label of one solution, or None when it lacks a configured field (it does not count)."""
+    if any(field not in output_values for field in fields):
+        return None
+    return canonical_label([output_values[field] for field in fields])
