@@ -64,7 +64,10 @@ DatabaseUrl = Annotated[
 
 
 def _settings(database_url: str | None) -> Settings:
-    return Settings(database_url=database_url) if database_url else Settings()
+    """The settings, the flag over the environment; every command that opens the database says which."""
+    settings = Settings(database_url=database_url) if database_url else Settings()
+    console.print(f"database: {settings.database_url}")
+    return settings
 
 
 def _fail(message: str) -> typer.Exit:
@@ -206,7 +209,7 @@ def serve(
     _ready_database(settings).dispose()
     os.environ["KVORUM_DATABASE_URL"] = settings.database_url
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    console.print(f"kvorum serving http://{host}:{port} on {settings.database_url}")
+    console.print(f"kvorum serving http://{host}:{port}")
     uvicorn.run(
         "kvorum.app:app_from_env",
         factory=True,
@@ -335,8 +338,6 @@ def simulate(
     simulation = replace(settings.simulation, url=target)
     needs_database = worker_tokens is None or (token is None and not simulation.pools)
     local = LocalAccounts(_context(database_url)) if needs_database else None
-    if local is not None:
-        console.print(f"accounts in {local.context.settings.database_url}")
     try:
         crowd_accounts: crowd_simulation.Accounts
         if worker_tokens is not None:
@@ -417,10 +418,10 @@ DEMO_PORT = 8080
 SERVER_START_S = 60.0
 
 
-def _free_port(preferred: int) -> int:
+def free_port(preferred: int | None = None) -> int:
     """`preferred` when nothing listens there on 127.0.0.1, else a port the system picks."""
     with socket.socket() as probe:
-        if probe.connect_ex(("127.0.0.1", preferred)) != 0:
+        if preferred is not None and probe.connect_ex(("127.0.0.1", preferred)) != 0:
             return preferred
     with socket.socket() as free:
         free.bind(("127.0.0.1", 0))
@@ -428,7 +429,7 @@ def _free_port(preferred: int) -> int:
 
 
 @contextmanager
-def _server_process(database_url: str, port: int) -> Iterator[subprocess.Popen[bytes]]:
+def time_travel_server(database_url: str, port: int) -> Iterator[subprocess.Popen[bytes]]:
     """`kvorum serve` in a process of its own, its clock movable (time-travel mode), until ready."""
     env = {**os.environ, "KVORUM_TIME_TRAVEL": "true", "KVORUM_DATABASE_URL": database_url}
     command = [sys.executable, "-m", "kvorum", "serve", "--port", str(port), "--database-url", database_url]
@@ -493,14 +494,13 @@ def demo(
     """Run a simulated crowd through kvorum's quality control and a static baseline; print the report."""
     settings = _settings(database_url)
     context = Context(db=_ready_database(settings), clock=Clock(), settings=settings)
-    console.print(f"database: {settings.database_url}")
     local = LocalAccounts(context)
     token = local.requester_token("demo")
     visitor, password = _visitor(context)
-    chosen = _free_port(DEMO_PORT) if port is None else port
+    chosen = free_port(DEMO_PORT) if port is None else port
     url = f"http://127.0.0.1:{chosen}"
     options = demo_run.Options(tasks=tasks, workers=workers_count, seed=seed)
-    with _server_process(settings.database_url, chosen) as process, _demo_progress() as observe:
+    with time_travel_server(settings.database_url, chosen) as process, _demo_progress() as observe:
         console.print(f"kvorum serving {url} (time-travel clock: the crowd's hours pass in seconds)")
         try:
             result = asyncio.run(
