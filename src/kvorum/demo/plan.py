@@ -32,11 +32,11 @@ class Plan:
     max_overlap: int = 5
     static_overlap: int = 3
     """The overlap of every task when dynamic overlap is off."""
-    min_confidence: float = 0.95
+    min_confidence: float = 0.9
     golden_history: int = 10
     golden_min_answers: int = 6
     golden_max_incorrect_percent: int = 50
-    skill_min_answers: int = 4
+    skill_min_answers: int = 2
     skill_tiers: tuple[tuple[int, int], ...] = ((90, 90), (75, 80), (0, 60))
     """(control answers right at least this %, skill set): SET_SKILL rules that weigh answers for
     dynamic overlap. Tiers rather than the raw rate, so that a lucky start (4 of 4 right) does not
@@ -46,7 +46,7 @@ class Plan:
     """Banned at this many fast suites among the last five."""
     """A suite submitted faster than this per task is a fast answer."""
     training_tasks: int = TRAINING_TASKS
-    training_passing_percent: int = 70
+    training_passing_percent: int = 80
     reward: Decimal = Decimal("0.01")
     bonus: Decimal = Decimal("0.01")
     bonus_min_skill: int = 90
