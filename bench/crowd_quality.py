@@ -113,8 +113,13 @@ def main() -> None:
         print(
             f"{args.workers} workers, {args.tasks} real tasks, seed {args.seed}, database {url}", flush=True
         )
-        with time_travel_server(url, port):
-            found = asyncio.run(measure(f"http://127.0.0.1:{port}", token, accounts, args))
+        log = Path(folder) / "server.log"
+        try:
+            with time_travel_server(url, port, log):
+                found = asyncio.run(measure(f"http://127.0.0.1:{port}", token, accounts, args))
+        except demo.SimulationError:
+            print(f"the server's log ends:\n{log.read_text(errors='replace')[-3000:]}")
+            raise
         context.db.dispose()
     for line in verdict(found):
         print(line)

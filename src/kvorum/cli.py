@@ -429,11 +429,14 @@ def free_port(preferred: int | None = None) -> int:
 
 
 @contextmanager
-def time_travel_server(database_url: str, port: int) -> Iterator[subprocess.Popen[bytes]]:
-    """`kvorum serve` in a process of its own, its clock movable (time-travel mode), until ready."""
+def time_travel_server(
+    database_url: str, port: int, log_path: Path | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`kvorum serve` in a process of its own, its clock movable (time-travel mode), until ready;
+    its log goes to `log_path` (else a temporary file, shown if it does not start)."""
     env = {**os.environ, "KVORUM_TIME_TRAVEL": "true", "KVORUM_DATABASE_URL": database_url}
     command = [sys.executable, "-m", "kvorum", "serve", "--port", str(port), "--database-url", database_url]
-    with tempfile.TemporaryFile() as log:
+    with log_path.open("w+b") if log_path else tempfile.TemporaryFile() as log:
         process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
         try:
             _wait_listening(process, port, log)

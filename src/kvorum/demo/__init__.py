@@ -11,7 +11,7 @@ import time
 from kvorum.demo.plan import ABLATIONS, BASELINE, Plan, ablation, crowd, items
 from kvorum.demo.report import Figures, Report, figures
 from kvorum.demo.run import Observer, Options, run_both
-from kvorum.simulate import Accounts
+from kvorum.simulate import Accounts, SimulationError
 
 __all__ = [
     "ABLATIONS",
@@ -21,6 +21,7 @@ __all__ = [
     "Options",
     "Plan",
     "Report",
+    "SimulationError",
     "ablation",
     "crowd",
     "demo",
