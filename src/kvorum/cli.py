@@ -524,6 +524,8 @@ def demo(
         console.print(f"serving {url} until Ctrl+C")
         console.print(f"requester API token (OAuth): {token}")
         console.print(f"worker sign-in at {url}/signin: name {visitor!r}, password {password!r}")
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in the background
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # the server stops on the way out
         process.wait()
 
 
