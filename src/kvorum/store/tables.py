@@ -466,13 +466,14 @@ tokens."""
 aggregated_solutions = Table(
     "aggregated_solutions",
     metadata,
-    Column("operation_id", ForeignKey("operations.id"), primary_key=True),
+    Column("operation_id", String(64), primary_key=True),
     Column("task_id", String(32), primary_key=True),
-    Column("pool_id", ForeignKey("pools.id"), nullable=False),
+    Column("pool_id", Id, nullable=False),
     Column("confidence", Float),
     Column("output_values", Text, nullable=False),
     sqlite_with_rowid=False,
 )
 """The labels one SOLUTION.AGGREGATE operation produced, one row per task, paged by task_id.
 `output_values` is the JSON object the API returns, serialized once when written; `confidence` is
-NULL where a method gives no probability."""
+NULL where a method gives no probability. Written only with their operation's end, in its
+transaction, so the keys need no foreign-key checks, which would cost two lookups per label."""

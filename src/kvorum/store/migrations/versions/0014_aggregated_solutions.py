@@ -22,8 +22,6 @@ def upgrade() -> None:
         sa.Column("pool_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("confidence", sa.Float(), nullable=True),
         sa.Column("output_values", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(["operation_id"], ["operations.id"]),
-        sa.ForeignKeyConstraint(["pool_id"], ["pools.id"]),
         sa.PrimaryKeyConstraint("operation_id", "task_id"),
         sqlite_with_rowid=False,
     )
