@@ -4,9 +4,8 @@ import math
 
 import pytest
 
-from kvorum.services.aggregation import label_of
 from kvorum.services.pools.settings import DynamicOverlap
-from kvorum.services.tasks.dynamic_overlap import TaskAnswers, decide
+from kvorum.services.tasks.dynamic_overlap import TaskAnswers, decide, label_of, possible_labels
 
 CONFIG = DynamicOverlap(max_overlap=3, min_confidence=0.9, answer_weight_skill_id=1, fields=("result",))
 CAT, DOG = label_of({"result": "cat"}, ("result",)), label_of({"result": "dog"}, ("result",))
@@ -92,3 +91,15 @@ def test_tasks_are_decided_together_each_on_its_own_answers() -> None:
         TaskAnswers(1, 1, 0, [(2, DOG)], [(DOG, 1.0)]),
     ]
     assert [found.grow for found in decide(CONFIG, tasks, SKILLS, K)] == [False, True, False]
+
+
+def test_labels_and_their_number() -> None:
+    fields = ("result", "sure")
+    assert label_of({"result": "cat", "sure": True}, fields) == '["cat",true]'
+    assert label_of({"result": "cat"}, fields) is None
+    spec = {
+        "result": {"type": "string", "allowed_values": ["cat", "dog", "other"]},
+        "sure": {"type": "boolean"},
+    }
+    assert possible_labels(spec, fields) == 6
+    assert possible_labels({**spec, "result": {"type": "string"}}, fields) is None

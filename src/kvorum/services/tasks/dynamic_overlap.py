@@ -19,13 +19,12 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from math import nan
+from math import nan, prod
 from typing import Any, cast
 
 import numpy as np
 from sqlalchemy import Connection
 
-from kvorum.services.aggregated.request import possible_labels
 from kvorum.services.aggregation import aggregate, canonical_label, index_answers
 from kvorum.services.assignments.events import Accepted, AssignmentEvent
 from kvorum.services.assignments.lifecycle import pool_of, task_spec
@@ -61,6 +60,28 @@ class Verdict:
 
     confidence: float
     grow: bool
+
+
+def label_of(values: Mapping[str, Any], fields: Sequence[str]) -> str | None:
+    """The label of an answer on the fields; None when it lacks one of them (it does not count)."""
+    if any(name not in values for name in fields):
+        return None
+    return canonical_label([values[name] for name in fields])
+
+
+def possible_labels(output_spec: Mapping[str, Any], fields: Sequence[str]) -> int | None:
+    """K: how many labels the fields can take together when each has a finite set of values (a
+    boolean: 2; a string or integer with allowed_values: their count); None when one is open."""
+    sizes = []
+    for name in fields:
+        spec = output_spec[name]
+        if spec["type"] == "boolean":
+            sizes.append(2)
+        elif spec.get("allowed_values") is not None:
+            sizes.append(len(spec["allowed_values"]))
+        else:
+            return None
+    return prod(sizes)
 
 
 def decide(
@@ -120,7 +141,7 @@ def hear(conn: Connection, event: AssignmentEvent) -> None:
         if workers
         else {}
     )
-    k = possible_labels(task_spec(pool)["output_spec"], tuple(config.fields))
+    k = possible_labels(task_spec(pool)["output_spec"], config.fields)
     verdicts = decide(config, list(deciding.values()), skills, k)
     grown = [
         (task_id, state.overlap)
@@ -147,7 +168,7 @@ def _states(
         resolved[row.task_id] += 1
         if row.status == "REJECTED":
             rejected[row.task_id] += 1
-        elif (label := _label_of(row.solutions[row.position]["output_values"], fields)) is not None:
+        elif (label := label_of(row.solutions[row.position]["output_values"], fields)) is not None:
             answers[row.task_id].append((row.worker_id, label))
     return {
         task_id: TaskAnswers(
@@ -158,7 +179,7 @@ def _states(
             [
                 (label, float(solution.get("confidence_weight", 1)))
                 for solution in tasks[task_id].get("baseline_solutions") or ()
-                if (label := _label_of(solution["output_values"], fields)) is not None
+                if (label := label_of(solution["output_values"], fields)) is not None
             ],
         )
         for task_id, overlap in overlaps.items()
@@ -172,10 +193,3 @@ def _grow(conn: Connection, grown: Sequence[tuple[str, int]], now: datetime) -> 
         by_overlap[overlap].append(task_id)
     for overlap, task_ids in by_overlap.items():
         task_store.raise_overlap(conn, task_ids=task_ids, overlap=overlap + 1, now=now)
-
-
-def _label_of(output_values: Mapping[str, Any], fields: Sequence[str]) -> str | None:
-    """The canonical label of one solution, or None when it lacks a configured field (it does not count)."""
-    if any(field not in output_values for field in fields):
-        return None
-    return canonical_label([output_values[field] for field in fields])
