@@ -17,11 +17,13 @@ loop (a worker submits at once, so the server is saturated and latency is what t
 it); then SQLite with one and two processes where each worker spends `--think` seconds on a suite, as
 people do, to show latency below saturation.
 
-Then the cost of quality control, per backend (SQLite with one process, PostgreSQL with two,
-closed loop): the same pool with no rules and with RULES (five pool-level configs: control tasks,
-majority vote, fast submits, skips in a row, acceptance rate), alternated `--rounds` times
-(A B A B) so that the host's drift does not favour one side; medians are compared.
-`--rules-only` runs this comparison alone (`--seconds 8 --no-postgres`: about two minutes).
+Then the cost of quality control, per backend (SQLite with one process, PostgreSQL with two),
+as a closed loop (throughput) and with `--think` (submit latency below saturation, where a p99 is
+the server's own time rather than the queue's): the same pool with no rules and with RULES (five
+pool-level configs: control tasks, majority vote, fast submits, skips in a row, acceptance rate),
+alternated `--rounds` times (A B A B) so that the host's drift does not favour one side; medians
+are compared.
+`--rules-only` runs this comparison alone (`--seconds 8 --no-postgres`: about four minutes).
 
 Then the cost of dynamic overlap, the same way: the pool as is and with a dynamic_overlap_config
 (up to MAX_OVERLAP, min_confidence 0.9, answers weighted by a skill each worker holds at its
@@ -550,12 +552,11 @@ def main() -> None:
             )
             if wanted
         ]
-        for variants in comparisons:
-            compare(databases, "sqlite", args, 1, variants)
-            if pg is not None:
-                compare(databases, "postgresql", args, 2, variants)
-        if not args.rules_only:  # below saturation, where latency is the server's and not a queue's
-            compare(databases, "sqlite", args, 1, ("no rules", "dynamic overlap"), args.think)
+        for think in (0.0, args.think):  # then below saturation, where latency is the server's own
+            for variants in comparisons:
+                compare(databases, "sqlite", args, 1, variants, think)
+                if pg is not None:
+                    compare(databases, "postgresql", args, 2, variants, think)
 
 
 if __name__ == "__main__":

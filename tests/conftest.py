@@ -20,6 +20,8 @@ from tests.helpers import created, pool_body, project_body, training_body
 from tests.support.databases import BACKENDS, Databases
 from tests.support.pgserver import PostgresServer
 
+pytest_plugins = ["tests.support.chromium"]
+
 
 @pytest.fixture(scope="session")
 def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:

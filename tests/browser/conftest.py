@@ -1,5 +1,5 @@
-"""Real Chromium (Debian's /usr/bin/chromium, never a downloaded browser) driven by Playwright against
-a live `kvorum serve` per backend; screenshots of the main pages go to test-artifacts/screenshots/.
+"""The shared Chromium (`tests/support/chromium.py`) driven by Playwright against a live
+`kvorum serve` per backend; screenshots of the main pages go to test-artifacts/screenshots/.
 
 Every test gets a fresh browser context (no cookies) and makes its own requester objects and
 workers, so one server per backend serves them all.
@@ -13,22 +13,11 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from tests.support.databases import BACKENDS
 from tests.support.live import LiveServer, live_server_on_fresh_database
 
-CHROMIUM = Path(os.environ.get("KVORUM_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 SERVER_ENV = {
     "KVORUM_TIME_TRAVEL": "true",
@@ -54,25 +43,10 @@ def live_server(
         yield server
 
 
-@pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
-    with sync_playwright() as driver:
-        yield driver
-
-
-@pytest.fixture(scope="session")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-    yield launched
-    launched.close()
-
-
 @pytest.fixture
-def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
+def page(chromium: Browser, live_server: LiveServer) -> Iterator[Page]:
     """A fresh browsing context on the server, phone-sized; dialogs are recorded, never accepted."""
-    context = browser.new_context(base_url=live_server.url, viewport=PHONE)
+    context = chromium.new_context(base_url=live_server.url, viewport=PHONE)
     opened = context.new_page()
     dialogs: list[str] = []
     opened.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

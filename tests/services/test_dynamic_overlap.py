@@ -4,8 +4,9 @@ import math
 
 import pytest
 
+from kvorum.services.aggregation import possible_labels
 from kvorum.services.pools.settings import DynamicOverlap
-from kvorum.services.tasks.dynamic_overlap import TaskAnswers, decide, label_of, possible_labels
+from kvorum.services.tasks.dynamic_overlap import TaskAnswers, decide, label_of
 
 CONFIG = DynamicOverlap(max_overlap=3, min_confidence=0.9, answer_weight_skill_id=1, fields=("result",))
 CAT, DOG = label_of({"result": "cat"}, ("result",)), label_of({"result": "dog"}, ("result",))

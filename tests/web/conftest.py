@@ -1,5 +1,5 @@
 """The web pages in-process (a client that reads form tokens off pages and posts forms as a browser
-does), and Chromium (Debian's /usr/bin/chromium, never a downloaded one) for the task view's script."""
+does), and pages of the shared Chromium (`tests/support/chromium.py`) for the task view's script."""
 
 import re
 from collections.abc import Iterator
@@ -7,12 +7,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import sync_playwright
 
 from kvorum.app import create_app
 from kvorum.clock import SettableClock
 from kvorum.settings import Settings
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.web.browser_page import Site, serve
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -54,16 +52,6 @@ def browser_like(settings: Settings, clock: SettableClock) -> Iterator[TestClien
     """A client that keeps cookies, like a browser, on the app of `settings`."""
     with TestClient(create_app(settings, clock), raise_server_exceptions=False) as client:
         yield client
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
 import json
 from typing import Any
 
-from kvorum.web.taskview import TaskView, render_suite
+from kvorum.web.taskview import TaskView, draw_suite
 from tests.web.html_tree import Node, parse
 
 
@@ -35,7 +35,9 @@ def draw(view: Any, input_values: dict[str, Any] | None = None, **kwargs: Any) -
     output_spec = kwargs.pop("output_spec", None)
     variables = kwargs.pop("vars", None)
     extra = {"vars": variables} if variables is not None else {}
-    html = render_suite(spec(view, plugins, output_spec, **extra), [TaskView(input_values or {})], **kwargs)
+    html = draw_suite(
+        spec(view, plugins, output_spec, **extra), [TaskView(input_values or {})], **kwargs
+    ).html
     return parse(str(html)).find("section")
 
 

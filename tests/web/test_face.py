@@ -8,7 +8,13 @@ from kvorum.web.headers import CONTENT_SECURITY_POLICY
 def test_the_landing_page_says_what_the_server_is_and_links_on(app_client: TestClient) -> None:
     page = app_client.get("/")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    for link in ('href="/signin"', 'href="/docs"', 'href="/redoc"', 'href="/openapi.json"'):
+    for link in (
+        'href="/signin"',
+        'href="/requester/signin"',
+        'href="/docs"',
+        'href="/redoc"',
+        'href="/openapi.json"',
+    ):
         assert link in page.text
     assert "Toloka API v1" in page.text and 'url="http://testserver"' in page.text
     assert page.headers["content-security-policy"] == CONTENT_SECURITY_POLICY

@@ -2,7 +2,7 @@
 
 import json
 
-from kvorum.web.taskview import TaskView, render_suite
+from kvorum.web.taskview import TaskView, draw_suite
 from tests.web.html_tree import label_of, parse
 
 SPEC = {
@@ -22,7 +22,7 @@ SPEC = {
 
 def render(**kwargs: object) -> str:
     tasks = [TaskView({"text": "a"}), TaskView({"text": "b"})]
-    return str(render_suite({**SPEC, "view_spec": {"type": "none"}}, tasks, **kwargs))  # type: ignore[arg-type]
+    return str(draw_suite({**SPEC, "view_spec": {"type": "none"}}, tasks, **kwargs).html)  # type: ignore[arg-type]
 
 
 def test_each_task_has_its_own_section_with_one_control_per_output_field() -> None:
@@ -92,6 +92,8 @@ def test_submitted_values_are_shown_again_and_errors_sit_next_to_their_field() -
 
 
 def test_a_training_hint_is_shown_escaped() -> None:
-    html = str(render_suite(SPEC | {"view_spec": {"type": "none"}}, [TaskView({}, hint="<b>Cats</b> purr")]))
+    html = str(
+        draw_suite(SPEC | {"view_spec": {"type": "none"}}, [TaskView({}, hint="<b>Cats</b> purr")]).html
+    )
     assert parse(html).find("aside", class_="kv-task-hint").text == "Hint: <b>Cats</b> purr"
     assert "<b>Cats" not in html

@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kvorum.web.taskview import TaskView, render_suite
+from kvorum.web.taskview import TaskView, draw_suite
 from tests.web.browser_page import Site
 from tests.web.tb import inp, out, spec
 
@@ -39,7 +39,7 @@ OUTPUTS = {
 
 
 def show(site: Site, page: Any, task_spec: dict[str, Any], inputs: list[dict[str, Any]]) -> None:
-    site.suite = str(render_suite(task_spec, [TaskView(values) for values in inputs]))
+    site.suite = str(draw_suite(task_spec, [TaskView(values) for values in inputs]).html)
     page.goto(f"{site.url}/page")
 
 
@@ -331,3 +331,18 @@ def test_the_browser_evaluates_expressions_as_the_server_does(site: Site, page: 
     )
     on_server = [evaluate(node, Scope(input={}, output=ANSWERS)) for node in PARITY]
     assert list(zip(PARITY, in_browser, strict=True)) == list(zip(PARITY, on_server, strict=True))
+
+
+def test_an_action_button_sets_an_answer(site: Site, page: Any) -> None:
+    view = {
+        "type": "view.list",
+        "items": [
+            {"type": "field.text", "data": out("label"), "label": "Label"},
+            {"type": "view.action-button", "label": "Copy the text",
+             "action": {"type": "action.set", "data": out("label"), "payload": inp("text")}},
+        ],
+    }  # fmt: skip
+    show(site, page, spec(view), [{"text": "copied"}])
+    page.get_by_role("button", name="Copy the text").click()
+    assert page.get_by_label("Label").input_value() == "copied"
+    assert page.evaluate("window.kvTaskview.solutions()") == [{"output_values": {"label": "copied"}}]

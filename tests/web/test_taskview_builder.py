@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from tests.web.html_tree import label_of, parse
-from tests.web.tb import draw, inp, island, out, unsupported
+from tests.web.tb import draw, inp, island, out, spec, unsupported
 
 LISTED = {
     "view.text": {"type": "view.text", "content": "hello"},
@@ -178,14 +178,14 @@ def test_an_unknown_component_is_a_notice_naming_it_and_the_rest_still_draws() -
 
 
 def test_an_unparsable_config_falls_back_to_the_automatic_form() -> None:
-    from kvorum.web.taskview import TaskView, render_suite
+    from kvorum.web.taskview import TaskView, draw_suite
 
     task_spec = {
         "input_spec": {"a": {"type": "string"}},
         "output_spec": {"label": {"type": "string"}},
         "view_spec": {"type": "tb", "config": "[1, 2", "lock": {}},
     }
-    section = parse(str(render_suite(task_spec, [TaskView({})]))).find("section")
+    section = parse(str(draw_suite(task_spec, [TaskView({})]).html)).find("section")
     assert unsupported(section)[0].startswith("Unsupported component:")
     assert section.find("input", data_output="label")
 
@@ -502,3 +502,50 @@ def test_errors_from_the_server_sit_next_to_the_template_field() -> None:
     field = section.find(data_kv_field="label")
     assert field.find("p", class_="kv-error").text == "a value is required"
     assert field.find("input").attrs["aria-invalid"] == "true"
+
+
+def test_labeled_lists_link_groups_and_action_buttons_are_drawn() -> None:
+    entry = {"label": "Name", "content": {"type": "view.text", "content": inp("text")}, "hint": "given"}
+    links = [{"url": "https://example.com/a", "content": "A"}, {"url": "javascript:alert(1)", "content": "B"}]
+    action = {"type": "action.set", "data": out("label"), "payload": inp("text")}
+    items = [
+        {"type": "view.labeled-list", "items": [entry]},
+        {"type": "view.link-group", "links": links},
+        {"type": "view.action-button", "label": "Say yes", "action": action},
+    ]
+    section = draw({"type": "view.list", "items": items}, {"text": "<Ann>"})
+    assert unsupported(section) == []
+    entries = section.find("dl", class_="kv-labeled-list")
+    assert (entries.find("dt").text, entries.find("dd").find("p").text) == ("Name", "<Ann>")
+    drawn = section.find("ul", class_="kv-link-group").find_all("li")
+    assert drawn[0].find("a").attrs["href"] == "https://example.com/a"
+    assert not drawn[1].find_all("a")
+    button = section.find("button", class_="kv-action-button")
+    assert (button.text, button.attrs["type"]) == ("Say yes", "button")
+    assert island(section)["exprs"][int(str(button.attrs["data-kv-action"]))] == {
+        "type": "action.set", "data": out("label"), "payload": {"type": "kv.value", "value": "<Ann>"},
+    }  # fmt: skip
+
+
+def test_the_suite_lists_what_it_could_not_draw_once_each_in_page_order() -> None:
+    from kvorum.web.taskview import TaskView, draw_suite
+
+    sparkles = {"type": "view.sparkles"}
+    view = {"type": "view.list", "items": [sparkles, {"type": "view.text", "content": "a"}, sparkles]}
+    task_spec = spec(view, [{"type": "plugin.confetti"}])
+    suite = draw_suite(task_spec, [TaskView({}), TaskView({})])
+    assert suite.notices == ("Unsupported component: plugin.confetti", "Unsupported component: view.sparkles")
+    assert str(suite.html).count("Unsupported component: view.sparkles") == 4
+    drawn = draw_suite(spec({"type": "view.text", "content": "a"}), [TaskView({})])
+    assert drawn.notices == ()
+
+
+def test_the_suite_notices_an_undrawable_config_and_an_ignored_script() -> None:
+    from kvorum.web.taskview import TaskView, draw_suite
+    from kvorum.web.taskview.builder import NOT_A_CONFIG
+    from kvorum.web.taskview.classic import SCRIPT_NOTICE
+
+    broken = {"output_spec": {}, "view_spec": {"type": "tb", "config": "[1, 2", "lock": {}}}
+    assert draw_suite(broken, [TaskView({})]).notices == (f"Unsupported component: {NOT_A_CONFIG}",)
+    classic = {"output_spec": {}, "view_spec": {"type": "classic", "markup": "<p>x</p>", "script": "run()"}}
+    assert draw_suite(classic, [TaskView({})]).notices == (SCRIPT_NOTICE,)

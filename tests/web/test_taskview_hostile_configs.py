@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kvorum.web.taskview import TaskView, render_suite
+from kvorum.web.taskview import TaskView, draw_suite
 from kvorum.web.taskview.components import RENDERERS
 from tests.web.html_tree import parse
 from tests.web.tb import spec
@@ -84,7 +84,7 @@ nodes = st.recursive(
 def test_any_config_renders_to_html(view: Any, plugins: Any, variables: Any, inputs: dict[str, Any]) -> None:
     task_spec = spec(view, vars=variables)
     task_spec["view_spec"]["config"] = json.dumps({"view": view, "plugins": plugins, "vars": variables})
-    html = str(render_suite(task_spec, [TaskView(inputs)], values=[inputs], errors={(0, "a"): "x"}))
+    html = str(draw_suite(task_spec, [TaskView(inputs)], values=[inputs], errors={(0, "a"): "x"}).html)
     section = parse(html).find("section")
     assert section.attrs["data-task-index"] == "0"
     assert [node.attrs.get("type") for node in section.find_all("script")] == ["application/json"]
@@ -95,7 +95,7 @@ def test_a_config_nested_too_deeply_is_a_notice(depth: int) -> None:
     task_spec = spec(None)
     view = '{"type": "view.group", "content": ' * depth + '"bottom"' + "}" * depth
     task_spec["view_spec"]["config"] = '{"view": ' + view + "}"
-    html = str(render_suite(task_spec, [TaskView({})]))
+    html = str(draw_suite(task_spec, [TaskView({})]).html)
     if depth <= 50:
         assert "bottom" in html
     else:
@@ -107,4 +107,4 @@ def test_vars_that_refer_to_themselves_are_a_notice() -> None:
     task_spec["view_spec"]["config"] = json.dumps(
         {"view": {"$ref": "vars.a"}, "vars": {"a": {"$ref": "vars.a"}}}
     )
-    assert "Unsupported component:" in str(render_suite(task_spec, [TaskView({})]))
+    assert "Unsupported component:" in str(draw_suite(task_spec, [TaskView({})]).html)

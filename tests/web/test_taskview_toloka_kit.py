@@ -9,7 +9,7 @@ from toloka.client.project.task_spec import TaskSpec
 from toloka.client.project.view_spec import ClassicViewSpec, TemplateBuilderViewSpec
 
 from kvorum.schemas.project import ProjectIn
-from kvorum.web.taskview import TaskView, has_script, render_suite, script_notice
+from kvorum.web.taskview import TaskView, draw_suite, has_script, script_notice
 from tests.web.html_tree import label_of, parse
 from tests.web.tb import unsupported
 
@@ -66,7 +66,7 @@ def test_a_template_builder_project_from_toloka_kit_renders_every_part() -> None
         },
     )
     tasks = [TaskView({"image": f"https://example.com/{n}.png", "text": f"Task <{n}>"}) for n in range(3)]
-    root = parse(str(render_suite(task_spec, tasks)))
+    root = parse(str(draw_suite(task_spec, tasks).html))
     sections = root.find_all("section", class_="kv-task")
     assert [section.attrs["data-task-index"] for section in sections] == ["0", "1", "2"]
     for number, section in enumerate(sections):
@@ -97,7 +97,7 @@ def test_a_classic_project_from_toloka_kit_renders_markup_and_the_form_without_i
     )
     task_spec = stored_task_spec(view, {"animal": field_spec.StringSpec(allowed_values=["cat", "dog"])})
     html = str(
-        render_suite(task_spec, [TaskView({"image": "https://example.com/a.png", "text": "<b>A</b>"})])
+        draw_suite(task_spec, [TaskView({"image": "https://example.com/a.png", "text": "<b>A</b>"})]).html
     )
     section = parse(html).find("section")
     assert section.find("h3").text == "<b>A</b>"

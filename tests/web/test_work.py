@@ -159,3 +159,19 @@ def test_another_workers_assignment_is_not_found(browser_like: TestClient) -> No
     post_form(browser_like, "/signout", {}, page="/work")
     sign_up(browser_like, "olga")
     assert browser_like.get(task_path).status_code == 404
+
+
+def test_unknown_worker_paths_get_an_html_404_page_and_the_api_keeps_its_json(
+    browser_like: TestClient,
+) -> None:
+    sign_up(browser_like, "wanda")
+    for path in ("/work/nothing-here", "/work/assignments/1/nothing", "/work/pools/1"):
+        missing = browser_like.get(path)
+        assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html"), path
+        assert "Not found" in missing.text and "Sign out (wanda)" in missing.text, path
+        assert missing.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    for path in ("/api/worker/v1/nothing", "/workers", "/nothing"):
+        api = browser_like.get(path)
+        assert api.status_code == 404 and api.json()["code"] == "DOES_NOT_EXIST", path
+    wrong_method = browser_like.get("/work/pools/1/take")
+    assert wrong_method.status_code == 405 and wrong_method.json()["code"] == "METHOD_NOT_ALLOWED"

@@ -27,6 +27,16 @@ def error_response(
     return JSONResponse(error_body(request_id(request), code, message, payload), status_code=status)
 
 
+async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+    """An unknown path or method, as the Toloka error body."""
+    if exc.status_code == 404:
+        return error_response(request, 404, "DOES_NOT_EXIST", f"No such resource: {request.url.path}")
+    if exc.status_code == 405:
+        message = f"{request.method} is not allowed on {request.url.path}"
+        return error_response(request, 405, "METHOD_NOT_ALLOWED", message)
+    return error_response(request, exc.status_code, "HTTP_ERROR", str(exc.detail))
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every exception into a Toloka error body."""
 
@@ -43,14 +53,7 @@ def install(app: FastAPI) -> None:
             )
         return error_response(request, 400, "VALIDATION_ERROR", "Validation failed", payload)
 
-    @app.exception_handler(HTTPException)
-    async def _http(request: Request, exc: HTTPException) -> JSONResponse:
-        if exc.status_code == 404:
-            return error_response(request, 404, "DOES_NOT_EXIST", f"No such resource: {request.url.path}")
-        if exc.status_code == 405:
-            message = f"{request.method} is not allowed on {request.url.path}"
-            return error_response(request, 405, "METHOD_NOT_ALLOWED", message)
-        return error_response(request, exc.status_code, "HTTP_ERROR", str(exc.detail))
+    app.exception_handler(HTTPException)(http_error)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

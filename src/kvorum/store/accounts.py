@@ -7,16 +7,25 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, Row, Select, Table, bindparam, insert, select, update
 
-from kvorum.store.tables import api_tokens, requesters, worker_tokens, workers
+from kvorum.store.tables import (
+    api_tokens,
+    requester_sessions,
+    requesters,
+    web_sessions,
+    worker_tokens,
+    workers,
+)
 
 
 @dataclass(frozen=True)
 class Accounts:
-    """An account table and the table of its tokens."""
+    """An account table, the table of its API tokens and the table of its web sessions."""
 
     accounts: Table
     tokens: Table
     owner: Column[Any]
+    sessions: Table
+    session_owner: Column[Any]
 
     @cached_property
     def by_token_query(self) -> Select[Any]:
@@ -27,9 +36,24 @@ class Accounts:
             .where(self.tokens.c.token_hash == bindparam("token_hash"))
         )
 
+    @cached_property
+    def by_session_query(self) -> Select[Any]:
+        """Every signed-in page runs it, so it is built once: the account of a live session."""
+        return (
+            select(self.accounts)
+            .join(self.sessions, self.session_owner == self.accounts.c.id)
+            .where(
+                self.sessions.c.session_hash == bindparam("session_hash"),
+                self.sessions.c.revoked.is_(None),
+                self.sessions.c.expires > bindparam("now"),
+            )
+        )
 
-REQUESTERS = Accounts(requesters, api_tokens, api_tokens.c.requester_id)
-WORKERS = Accounts(workers, worker_tokens, worker_tokens.c.worker_id)
+
+REQUESTERS = Accounts(
+    requesters, api_tokens, api_tokens.c.requester_id, requester_sessions, requester_sessions.c.requester_id
+)
+WORKERS = Accounts(workers, worker_tokens, worker_tokens.c.worker_id, web_sessions, web_sessions.c.worker_id)
 
 
 def insert_account(conn: Connection, kind: Accounts, *, now: datetime, **values: Any) -> int:

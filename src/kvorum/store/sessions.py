@@ -1,44 +1,41 @@
-"""Web sessions (stored as hashes of their ids) and the secrets all server processes share."""
+"""Web sessions of workers and requesters (stored as hashes of their ids), and the secrets all
+server processes share."""
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, insert, select, update
+from sqlalchemy import Connection, Row, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from kvorum.store.tables import server_keys, web_sessions, workers
+from kvorum.store.accounts import Accounts
+from kvorum.store.tables import server_keys
 
 
 def insert_session(
-    conn: Connection, *, worker_id: int, session_hash: str, now: datetime, expires: datetime
+    conn: Connection, kind: Accounts, *, account_id: int, session_hash: str, now: datetime, expires: datetime
 ) -> None:
     conn.execute(
-        insert(web_sessions).values(
-            worker_id=worker_id, session_hash=session_hash, created=now, expires=expires
+        insert(kind.sessions).values(
+            {
+                kind.session_owner.name: account_id,
+                "session_hash": session_hash,
+                "created": now,
+                "expires": expires,
+            }
         )
     )
 
 
-_WORKER_OF = (
-    select(workers)
-    .join(web_sessions, web_sessions.c.worker_id == workers.c.id)
-    .where(
-        web_sessions.c.session_hash == bindparam("session_hash"),
-        web_sessions.c.revoked.is_(None),
-        web_sessions.c.expires > bindparam("now"),
-    )
-)
+def account_of(conn: Connection, kind: Accounts, *, session_hash: str, now: datetime) -> Row[Any] | None:
+    """The account of a live session."""
+    return conn.execute(kind.by_session_query, {"session_hash": session_hash, "now": now}).first()
 
 
-def worker_of(conn: Connection, *, session_hash: str, now: datetime) -> Row[Any] | None:
-    """The worker of a live session; every signed-in page asks, so the query is built once."""
-    return conn.execute(_WORKER_OF, {"session_hash": session_hash, "now": now}).first()
-
-
-def revoke(conn: Connection, *, session_hash: str, now: datetime) -> None:
+def revoke(conn: Connection, kind: Accounts, *, session_hash: str, now: datetime) -> None:
+    sessions = kind.sessions
     conn.execute(
-        update(web_sessions)
-        .where(web_sessions.c.session_hash == session_hash, web_sessions.c.revoked.is_(None))
+        update(sessions)
+        .where(sessions.c.session_hash == session_hash, sessions.c.revoked.is_(None))
         .values(revoked=now)
     )
 

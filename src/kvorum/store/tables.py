@@ -432,6 +432,18 @@ web_sessions = Table(
 )
 """A worker's signed-in browser: the SHA-256 of the random session id its cookie carries."""
 
+requester_sessions = Table(
+    "requester_sessions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("requester_id", ForeignKey("requesters.id"), nullable=False, index=True),
+    Column("session_hash", String(64), nullable=False, unique=True),
+    Column("created", DateTime, nullable=False),
+    Column("expires", DateTime, nullable=False),
+    Column("revoked", DateTime),
+)
+"""A requester's signed-in browser (signed in with an API token): the SHA-256 of its session id."""
+
 sign_in_failures = Table(
     "sign_in_failures",
     metadata,
@@ -463,6 +475,7 @@ server_keys = Table(
 )
 """Secrets every server process shares, made once: the key that signs session cookies and form
 tokens."""
+
 aggregated_solutions = Table(
     "aggregated_solutions",
     metadata,

@@ -92,7 +92,7 @@ async def sign_up(request: Request, fields: Form) -> Response:
 @router.post("/signout")
 async def sign_out(request: Request) -> Response:
     if request.state.session_id is not None:
-        await run_in_threadpool(sessions.end, context(request), session_id=request.state.session_id)
+        await run_in_threadpool(sessions.end, context(request), "worker", session_id=request.state.session_id)
     response = see_other("/")
     visitor.sign_out(response)
     return response

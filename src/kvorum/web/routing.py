@@ -46,16 +46,34 @@ def with_retry_after(response: Response, error: DomainError) -> Response:
     return response
 
 
+WORKER_PAGES, REQUESTER_PAGES = "/work", "/requester"
+
+
+def is_under(path: str, prefix: str) -> bool:
+    """Whether `path` is `prefix` or a path below it."""
+    return path == prefix or path.startswith(prefix + "/")
+
+
 def error_page(request: Request, error: DomainError) -> Response:
-    return with_retry_after(render(request, "error.html", status=error.status, error=error), error)
+    """The refusal as a page under the header of the part of the site it was asked of."""
+    if is_under(request.url.path, REQUESTER_PAGES):
+        layout, home = "requester/base.html", REQUESTER_PAGES
+    else:
+        layout, home = "base.html", "/work" if getattr(request.state, "worker", None) else "/"
+    page = render(request, "error.html", status=error.status, error=error, layout=layout, home=home)
+    return with_retry_after(page, error)
 
 
 class PageRoute(APIRoute):
+    async def identify(self, request: Request) -> None:
+        """Who is at the browser, and the form token of the page (checked before the page runs)."""
+        await run_in_threadpool(visitor.load, request)
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def page(request: Request) -> Response:
-            await run_in_threadpool(visitor.load, request)
+            await self.identify(request)
             try:
                 if request.method == "POST":
                     request.state.form = await forms.read(request)

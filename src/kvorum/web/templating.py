@@ -42,9 +42,10 @@ environment.filters.update(utc=_utc, usd=_usd, duration=_duration)
 
 def render(request: Request, template: str, *, status: int = 200, **values: Any) -> HTMLResponse:
     """The page `template` with `values`; the template also sees what every page shows (who is signed in,
-    the form token)."""
+    as a worker or a requester, and the form token)."""
     state = request.state
     values.setdefault("worker", getattr(state, "worker", None))
+    values.setdefault("requester", getattr(state, "requester", None))
     values.setdefault("csrf_token", getattr(state, "csrf_token", ""))
     html = environment.get_template(template).render(request_path=request.url.path, **values)
     return HTMLResponse(html, status_code=status)

@@ -2,8 +2,9 @@
 from this site.
 
 The session cookie is `<session id>.<HMAC of it>` (HttpOnly, SameSite=Lax). A form token is the
-HMAC of the session id, or before sign-in of a random visitor id kept in a cookie of its own, so a
-page of another site can neither read nor forge one.
+HMAC of the session id (on the requester pages, of the requester's session once signed in), or
+before sign-in of a random visitor id kept in a cookie of its own, so a page of another site can
+neither read nor forge one.
 """
 
 import hmac
@@ -22,7 +23,8 @@ _ID_LENGTH = 43
 """secrets.token_urlsafe(32)"""
 
 
-def _key(request: Request) -> bytes:
+def _signing_key(request: Request) -> bytes:
+    """The server's key for cookies and form tokens, read from the database once per process."""
     state = request.app.state
     if getattr(state, "web_signing_key", None) is None:
         state.web_signing_key = sessions.signing_key(context(request))
@@ -30,28 +32,46 @@ def _key(request: Request) -> bytes:
     return key
 
 
-def _sign(key: bytes, purpose: str, value: str) -> str:
-    return hmac.new(key, f"{purpose}:{value}".encode(), sha256).hexdigest()
+def _sign(purpose: str, value: str, request: Request) -> str:
+    """The HMAC of `value` for one purpose, so a signature made for one use is worth nothing in another."""
+    return hmac.new(_signing_key(request), f"{purpose}:{value}".encode(), sha256).hexdigest()
 
 
-def _session_id(request: Request, key: bytes) -> str | None:
-    session_id, _, signature = request.cookies.get(SESSION_COOKIE, "").partition(".")
-    if len(session_id) != _ID_LENGTH or not _same(signature, _sign(key, "session", session_id)):
+def signed_cookie(request: Request, name: str, purpose: str) -> str | None:
+    """The session id in the cookie `name` (`<id>.<HMAC of it for purpose>`) when its signature holds."""
+    session_id, _, signature = request.cookies.get(name, "").partition(".")
+    if len(session_id) != _ID_LENGTH or not _same(signature, _sign(purpose, session_id, request)):
         return None
     return session_id
 
 
+def set_signed_cookie(request: Request, response: Response, name: str, purpose: str, session_id: str) -> None:
+    """Put a new session in the browser's cookie `name`, for as long as sessions last."""
+    value = f"{session_id}.{_sign(purpose, session_id, request)}"
+    days = context(request).settings.session_days
+    _set(request, response, name, value, max_age=days * 86_400)
+
+
+def forget_cookie(response: Response, name: str) -> None:
+    response.delete_cookie(name, path="/", httponly=True, samesite="lax")
+
+
 def load(request: Request) -> None:
     """Set `request.state.worker` (or None), `session_id` and the page's `csrf_token`."""
-    key = _key(request)
-    session_id = _session_id(request, key)
+    session_id = signed_cookie(request, SESSION_COOKIE, "session")
     worker = None if session_id is None else sessions.worker_of(context(request), session_id=session_id)
     state = request.state
     state.worker, state.session_id, state.new_visitor = worker, session_id if worker else None, None
     anchor = state.session_id or request.cookies.get(VISITOR_COOKIE, "")
     if len(anchor) != _ID_LENGTH:
         anchor = state.new_visitor = secrets.token_urlsafe(32)
-    state.csrf_token = _sign(key, "form", anchor)
+    bind_form_token(request, anchor)
+
+
+def bind_form_token(request: Request, anchor: str) -> None:
+    """The page's form token: the HMAC of a session id (the worker's, or on the requester pages the
+    requester's), or before sign-in of the visitor id."""
+    request.state.csrf_token = _sign("form", anchor, request)
 
 
 def form_token_matches(request: Request, token: str) -> bool:
@@ -71,14 +91,11 @@ def finish(request: Request, response: Response) -> None:
 
 
 def sign_in(request: Request, response: Response, signed_in: SignedIn) -> None:
-    """Put the new session in the browser's cookie."""
-    value = f"{signed_in.session_id}.{_sign(_key(request), 'session', signed_in.session_id)}"
-    days = context(request).settings.session_days
-    _set(request, response, SESSION_COOKIE, value, max_age=days * 86_400)
+    set_signed_cookie(request, response, SESSION_COOKIE, "session", signed_in.session_id)
 
 
 def sign_out(response: Response) -> None:
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
+    forget_cookie(response, SESSION_COOKIE)
 
 
 def _set(request: Request, response: Response, name: str, value: str, *, max_age: int | None) -> None:

@@ -19,9 +19,10 @@ from kvorum.services.assignments.model import WorkerAssignment
 from kvorum.services.context import Context
 from kvorum.services.errors import ValidationFailed
 from kvorum.services.issuing import service as issuing
+from kvorum.web import solutions
 from kvorum.web.routing import PageRoute, form, see_other, signed_in
 from kvorum.web.sanitize import sanitize_html
-from kvorum.web.taskview import TaskView, render_suite
+from kvorum.web.taskview import TaskView, draw_suite
 from kvorum.web.templating import render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -86,7 +87,7 @@ def _task_page(
     suite = None
     if assignment.status == "ACTIVE":
         tasks = [TaskView(task["input_values"]) for task in handed.shown_tasks()]
-        suite = render_suite(handed.task_spec, tasks, errors=errors, values=values)
+        suite = draw_suite(handed.task_spec, tasks, errors=errors, values=values).html
     return render(
         request,
         "task.html",
@@ -99,53 +100,26 @@ def _task_page(
     )
 
 
-def _solutions(raw: str) -> list[dict[str, Any]] | None:
-    """The answers taskview.js wrote into the form: [{"output_values": {...}}, ...]; None if unreadable."""
-    try:
-        solutions = json.loads(raw)
-    except (ValueError, RecursionError):
-        return None
-    if not isinstance(solutions, list) or not all(
-        isinstance(item, dict) and isinstance(item.get("output_values"), dict) for item in solutions
-    ):
-        return None
-    return solutions
-
-
-def _field_errors(payload: object) -> tuple[dict[tuple[int, str], str], str | None]:
-    """`solutions.<i>.output_values.<field>` messages by (task index, field); the rest as one message."""
-    by_field: dict[tuple[int, str], str] = {}
-    others = []
-    for path, item in (payload if isinstance(payload, dict) else {}).items():
-        message = str(item.get("message", "")) if isinstance(item, dict) else str(item)
-        parts = str(path).split(".", 3)
-        if len(parts) == 4 and parts[0] == "solutions" and parts[1].isdigit() and parts[2] == "output_values":
-            by_field[(int(parts[1]), parts[3])] = message
-        else:
-            others.append(message)
-    return by_field, "; ".join(others) or None
-
-
 @router.post("/work/assignments/{assignment_id}/submit")
 async def submit(request: Request, me: Me, assignment_id: str, fields: Form) -> Response:
     ctx = context(request)
-    solutions = _solutions(fields.get("solutions", ""))
-    if solutions is None:
+    answers = solutions.read(fields.get("solutions", ""))
+    if answers is None:
         handed = await run_in_threadpool(
             lifecycle.get_for_worker, ctx, worker=me, assignment_id=assignment_id
         )
         return _task_page(request, handed, problem="The answers could not be read; try again.", status=400)
-    raw = json.dumps({"solutions": solutions}).encode()
+    raw = json.dumps({"solutions": answers}).encode()
     try:
         handed = await run_in_threadpool(
             lifecycle.submit, ctx, worker=me, assignment_id=assignment_id, raw=raw
         )
     except ValidationFailed as exc:
-        errors, problem = _field_errors(exc.payload)
+        errors, problem = solutions.errors_by_field(exc.payload)
         current = await run_in_threadpool(
             lifecycle.get_for_worker, ctx, worker=me, assignment_id=assignment_id
         )
-        values = [item["output_values"] for item in solutions]
+        values = [item["output_values"] for item in answers]
         message = problem or ("Some answers need attention." if errors else exc.message)
         return _task_page(request, current, errors=errors, values=values, problem=message, status=400)
     if not handed.feedback:
@@ -161,13 +135,13 @@ def _feedback_page(request: Request, handed: WorkerAssignment) -> Response:
         TaskView(task["input_values"], hint=feedback[task["id"]].hint if task["id"] in feedback else None)
         for task in shown
     ]
-    solutions = handed.assignment.solutions or []
+    sent = handed.assignment.solutions or []
     return render(
         request,
         "feedback.html",
         assignment=handed.assignment,
         verdicts=[feedback.get(task["id"]) for task in shown],
-        suite=render_suite(handed.task_spec, tasks, values=[item["output_values"] for item in solutions]),
+        suite=draw_suite(handed.task_spec, tasks, values=[item["output_values"] for item in sent]).html,
     )
 
 

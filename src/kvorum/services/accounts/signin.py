@@ -3,6 +3,10 @@
 Failed sign-ins are counted in the database per account name and per client address, so the limit
 holds across server processes. An attempt is counted as failed before its password is checked and
 forgiven once it matches, so concurrent guesses cannot slip past the count.
+
+Requesters sign in with an API token, checked as the API checks it; their failures count under the
+same `address:` subject, so an address cannot guess at either form beyond the limit (a token has no
+account name to count under).
 """
 
 from dataclasses import dataclass
@@ -13,7 +17,7 @@ from sqlalchemy import Connection
 
 from kvorum.schemas.worker import WorkerProfile
 from kvorum.services.accounts import passwords, sessions
-from kvorum.services.accounts.requesters import insert_account
+from kvorum.services.accounts.requesters import Requester, insert_account
 from kvorum.services.accounts.tokens import token_hash
 from kvorum.services.accounts.workers import Worker
 from kvorum.services.context import Context
@@ -21,7 +25,7 @@ from kvorum.services.errors import AuthenticationFailed, Problems, TooManyReques
 from kvorum.store import accounts as account_store
 from kvorum.store import invites as invite_store
 from kvorum.store import sign_ins as store
-from kvorum.store.accounts import WORKERS
+from kvorum.store.accounts import REQUESTERS, WORKERS
 
 NAME_MAX_LENGTH = 100
 
@@ -29,6 +33,13 @@ NAME_MAX_LENGTH = 100
 @dataclass(frozen=True, slots=True)
 class SignedIn:
     worker: Worker
+    session_id: str
+    """For the browser's cookie; the database keeps only its hash."""
+
+
+@dataclass(frozen=True, slots=True)
+class RequesterSignedIn:
+    requester: Requester
     session_id: str
     """For the browser's cookie; the database keeps only its hash."""
 
@@ -58,7 +69,7 @@ def sign_up(
         ):
             problems.add("invite", "INVALID_VALUE", "this invite code is unknown or already used")
             problems.raise_if_any()
-        session_id = sessions.start(conn, ctx, worker_id=worker_id, now=now)
+        session_id = sessions.start(conn, ctx, WORKERS, account_id=worker_id, now=now)
     return SignedIn(Worker(worker_id, name, stored), session_id)
 
 
@@ -85,8 +96,24 @@ def sign_in(ctx: Context, *, name: str, password: str, address: str) -> SignedIn
             account_store.update_worker(
                 conn, worker_id=row.id, password_hash=passwords.hash_password(password)
             )
-        session_id = sessions.start(conn, ctx, worker_id=row.id, now=now)
+        session_id = sessions.start(conn, ctx, WORKERS, account_id=row.id, now=now)
     return SignedIn(Worker(row.id, row.name, row.profile), session_id)
+
+
+def sign_in_with_token(ctx: Context, *, token: str, address: str) -> RequesterSignedIn:
+    """A new session of the token's requester; refused while the address has too many failures."""
+    client = f"address:{address}"
+    with ctx.db.write() as conn:
+        now = ctx.clock.now()
+        _refuse_when_over(conn, ctx, client, ctx.settings.sign_in_failures_per_address, now, "address")
+        row = account_store.by_token(conn, REQUESTERS, token_hash=token_hash(token.strip()))
+        if row is None:
+            store.record(conn, subjects=(client,), now=now)
+        else:
+            session_id = sessions.start(conn, ctx, REQUESTERS, account_id=row.id, now=now)
+    if row is None:
+        raise AuthenticationFailed("The API token is not valid")
+    return RequesterSignedIn(Requester(row.id, row.name), session_id)
 
 
 def _refuse_when_over(

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from kvorum.schemas.aggregation import PoolAggregationIn, TaskAggregationIn
+from kvorum.services.aggregation.answers import possible_labels
 from kvorum.services.aggregation.methods import KNOWN, METHODS
 from kvorum.services.errors import NotFound, Problems
 from kvorum.services.pools.service import load as load_pool
@@ -40,21 +41,6 @@ class Plan:
     """K, when every field has a finite set of values in the output spec; else None (per task)."""
     task_id: str | None = None
     """Set for aggregate-by-task."""
-
-
-def possible_labels(output_spec: Mapping[str, Mapping[str, Any]], fields: tuple[str, ...]) -> int | None:
-    """The number of possible labels: the product of each field's value count (boolean: 2; string or
-    integer with allowed_values: their count), or None when a field takes open values."""
-    count = 1
-    for name in fields:
-        spec = output_spec[name]
-        if spec.get("type") == "boolean":
-            count *= 2
-        elif spec.get("type") in ("string", "integer") and spec.get("allowed_values"):
-            count *= len(spec["allowed_values"])
-        else:
-            return None
-    return count
 
 
 def check(conn: Connection, *, caller: int, body: PoolAggregationIn | TaskAggregationIn) -> Plan:

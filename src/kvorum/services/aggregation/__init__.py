@@ -8,6 +8,7 @@ from kvorum.services.aggregation.answers import (
     Priors,
     canonical_label,
     index_answers,
+    possible_labels,
 )
 from kvorum.services.aggregation.methods import METHODS, aggregate
 
@@ -21,4 +22,5 @@ __all__ = [
     "aggregate",
     "canonical_label",
     "index_answers",
+    "possible_labels",
 ]

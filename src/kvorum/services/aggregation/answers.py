@@ -5,7 +5,7 @@ Methods work on dense integer indices so that they can be vectorised; the index 
 """
 
 import json
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -64,6 +64,22 @@ class IndexedAnswers(NamedTuple):
 def canonical_label(values: Sequence[Any]) -> str:
     """The label of an answer: its values for the requested fields, in field order, as canonical JSON."""
     return json.dumps(list(values), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def possible_labels(output_spec: Mapping[str, Mapping[str, Any]], fields: Sequence[str]) -> int | None:
+    """K: how many labels the fields can take together, the product of each field's value count
+    (a boolean: 2; a string or integer with allowed_values: their count); None when a field takes
+    open values (K is then counted per task from the labels seen)."""
+    count = 1
+    for name in fields:
+        spec = output_spec[name]
+        if spec.get("type") == "boolean":
+            count *= 2
+        elif spec.get("type") in ("string", "integer") and spec.get("allowed_values"):
+            count *= len(spec["allowed_values"])
+        else:
+            return None
+    return count
 
 
 def no_priors() -> Priors:

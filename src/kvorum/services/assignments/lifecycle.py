@@ -16,7 +16,16 @@ from sqlalchemy import Connection
 from kvorum.schemas.assignment import Submission
 from kvorum.services.accounts.workers import Worker
 from kvorum.services.assignments import grading, training
-from kvorum.services.assignments.events import Accepted, Expired, ExpiredBy, Skipped, Submitted, Subscribers
+from kvorum.services.assignments.events import (
+    Accepted,
+    AccessLost,
+    AssignmentEvent,
+    Expired,
+    ExpiredBy,
+    Skipped,
+    Submitted,
+    Subscribers,
+)
 from kvorum.services.assignments.model import Assignment, Feedback, WorkerAssignment
 from kvorum.services.context import Context
 from kvorum.services.errors import Conflict, NotFound, Problems, ValidationFailed, validation_payload
@@ -80,7 +89,18 @@ def handed(
 
 
 def pool_of(conn: Connection, assignment: Assignment) -> Pool:
-    row = pool_store.get_for_workers(conn, pool_id=assignment.pool_id)
+    return _pool(conn, assignment.pool_id)
+
+
+def pool_of_event(conn: Connection, event: AssignmentEvent | AccessLost) -> Pool:
+    """The pool an event happened in: the one a submit hands over with it, or read."""
+    if isinstance(event, Submitted) and event.pool is not None:
+        return event.pool
+    return _pool(conn, event.pool_id)
+
+
+def _pool(conn: Connection, pool_id: int) -> Pool:
+    row = pool_store.get_for_workers(conn, pool_id=pool_id)
     assert row is not None
     return Pool.from_row(row)
 

@@ -8,12 +8,12 @@ quality event (GET /api/v1/pools/{id}/quality-events), once per rule, worker and
 
 from sqlalchemy import Connection
 
-from kvorum.services.assignments.events import AccessLost, AssignmentEvent, Submitted, Subscribers
+from kvorum.services.assignments import lifecycle
+from kvorum.services.assignments.events import AccessLost, AssignmentEvent, Subscribers
 from kvorum.services.pools.model import Pool
 from kvorum.services.quality import actions, collectors
 from kvorum.services.quality.collectors import Hearing, Reading
 from kvorum.services.quality.model import Collector, Rule, parse
-from kvorum.store import pools as pool_store
 from kvorum.store import quality as store
 
 
@@ -28,7 +28,7 @@ def hear(conn: Connection, event: AssignmentEvent | AccessLost, events: Subscrib
     """Count the event in every collector it feeds, and apply the rules whose conditions now hold."""
     if not collectors.may_feed(event):
         return
-    pool = event.pool if isinstance(event, Submitted) and event.pool is not None else _pool(conn, event)
+    pool = lifecycle.pool_of_event(conn, event)
     found = collectors_of(pool)
     if not found:
         return
@@ -41,12 +41,6 @@ def hear(conn: Connection, event: AssignmentEvent | AccessLost, events: Subscrib
         for rule in collector.rules:
             if rule.fires(reading.values):
                 _act(hearing, collector, rule, reading)
-
-
-def _pool(conn: Connection, event: AssignmentEvent | AccessLost) -> Pool:
-    row = pool_store.get_for_workers(conn, pool_id=event.pool_id)
-    assert row is not None
-    return Pool.from_row(row)
 
 
 def _act(hearing: Hearing, collector: Collector, rule: Rule, reading: Reading) -> None:

@@ -19,15 +19,15 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from math import nan, prod
+from math import nan
 from typing import Any, cast
 
 import numpy as np
 from sqlalchemy import Connection
 
-from kvorum.services.aggregation import aggregate, canonical_label, index_answers
+from kvorum.services.aggregation import aggregate, canonical_label, index_answers, possible_labels
 from kvorum.services.assignments.events import Accepted, AssignmentEvent
-from kvorum.services.assignments.lifecycle import pool_of, task_spec
+from kvorum.services.assignments.lifecycle import pool_of_event, task_spec
 from kvorum.services.pools import lifecycle
 from kvorum.services.pools.settings import DynamicOverlap
 from kvorum.store import quality as answer_store
@@ -67,21 +67,6 @@ def label_of(values: Mapping[str, Any], fields: Sequence[str]) -> str | None:
     if any(name not in values for name in fields):
         return None
     return canonical_label([values[name] for name in fields])
-
-
-def possible_labels(output_spec: Mapping[str, Any], fields: Sequence[str]) -> int | None:
-    """K: how many labels the fields can take together when each has a finite set of values (a
-    boolean: 2; a string or integer with allowed_values: their count); None when one is open."""
-    sizes = []
-    for name in fields:
-        spec = output_spec[name]
-        if spec["type"] == "boolean":
-            sizes.append(2)
-        elif spec.get("allowed_values") is not None:
-            sizes.append(len(spec["allowed_values"]))
-        else:
-            return None
-    return prod(sizes)
 
 
 def decide(
@@ -124,7 +109,7 @@ def hear(conn: Connection, event: AssignmentEvent) -> None:
     real = {task["id"]: task for task in assignment.tasks if task["kind"] == "REAL"}
     if not real:
         return
-    pool = pool_of(conn, assignment)
+    pool = pool_of_event(conn, event)
     config = pool.settings.dynamic_overlap
     if config is None:
         return

@@ -644,7 +644,10 @@
     if (!task) {
       return;
     }
-    if (button.classList.contains("kv-list-add")) {
+    if (button.hasAttribute("data-kv-action")) {
+      run(task, task.config.exprs[Number(button.getAttribute("data-kv-action"))]);
+      refresh(task);
+    } else if (button.classList.contains("kv-list-add")) {
       addItem(button.closest(".kv-list-field"));
       refresh(task);
     } else if (button.classList.contains("kv-list-remove")) {

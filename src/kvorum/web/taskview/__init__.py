@@ -1,9 +1,10 @@
 """Renders a project's task view for a suite of tasks, as the worker sees it.
 
-`render_suite` draws each task in its own `<section class="kv-task" data-task-index="i">`: the
+`draw_suite` draws each task in its own `<section class="kv-task" data-task-index="i">`: the
 template-builder config, the classic markup followed by the automatic form, or the automatic form
 alone. Every control carries `data-output="<field>"`; /static/taskview.js reads them into the
-hidden `solutions` input on submit and evaluates what depends on the worker's answers.
+hidden `solutions` input on submit and evaluates what depends on the worker's answers. It also
+says what it could not do: the notices a requester's preview lists.
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -14,12 +15,12 @@ from markupsafe import Markup
 
 from kvorum.web.taskview.autoform import render_form
 from kvorum.web.taskview.builder import parse_config, render_task
-from kvorum.web.taskview.classic import has_script, render_markup, script_notice
+from kvorum.web.taskview.classic import SCRIPT_NOTICE, has_script, render_markup, script_notice
 from kvorum.web.taskview.expressions import Unsupported
 from kvorum.web.taskview.form import TaskForm, new_forms
-from kvorum.web.taskview.html import element, join, json_island, unsupported
+from kvorum.web.taskview.html import element, join, json_island, unsupported_text
 
-__all__ = ["TaskView", "has_script", "render_suite", "script_notice"]
+__all__ = ["Suite", "TaskView", "draw_suite", "has_script", "script_notice"]
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,8 @@ def _drawer(view: Mapping[str, Any], output_spec: Mapping[str, Any]) -> Draw:
         try:
             config = parse_config(view)
         except Unsupported as problem:
-            note = unsupported(problem.kind)
-            return lambda form, inputs: (note + render_form(form, output_spec), {})
+            kind = problem.kind
+            return lambda form, inputs: (form.cannot_draw(kind) + render_form(form, output_spec), {})
         return lambda form, inputs: render_task(config, form, inputs, output_spec)
     if view.get("type") == "classic" and view.get("markup"):
         markup = str(view["markup"])
@@ -82,18 +83,28 @@ def _drawer(view: Mapping[str, Any], output_spec: Mapping[str, Any]) -> Draw:
     return lambda form, inputs: (render_form(form, output_spec), {})
 
 
-def render_suite(
+@dataclass(frozen=True)
+class Suite:
+    html: Markup
+    notices: tuple[str, ...]
+    """What the renderer could not do: each unsupported component once, in page order, then the
+    notice of a classic script that is not run."""
+
+
+def draw_suite(
     project_task_spec: Mapping[str, Any],
     tasks: Sequence[TaskView],
     *,
     errors: Mapping[tuple[int, str], str] | None = None,
     values: Sequence[Mapping[str, Any]] | None = None,
-) -> Markup:
-    """The HTML of every task of the suite; `errors` by (task index, output field), `values` as submitted."""
+) -> Suite:
+    """Every task of the suite; `errors` by (task index, output field), `values` as submitted."""
     forms = new_forms(len(tasks), values, errors)
     draw = _drawer(project_task_spec.get("view_spec") or {}, project_task_spec.get("output_spec") or {})
     sections = []
     for form, task in zip(forms, tasks, strict=True):
         body, browser = draw(form, task.input_values)
         sections.append(_section(form, task, body, browser))
-    return join(sections)
+    undrawn = dict.fromkeys(unsupported_text(kind) for form in forms for kind in form.undrawn)
+    script = (SCRIPT_NOTICE,) if has_script(project_task_spec) else ()
+    return Suite(join(sections), (*undrawn, *script))

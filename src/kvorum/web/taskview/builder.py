@@ -14,7 +14,7 @@ from markupsafe import Markup
 from kvorum.web.taskview.components import Drawing, render
 from kvorum.web.taskview.expressions import Scope, Unsupported, freeze, resolve_refs
 from kvorum.web.taskview.form import TaskForm
-from kvorum.web.taskview.html import join, unsupported
+from kvorum.web.taskview.html import join
 
 MAX_DEPTH = 200
 """JSON nesting a config may have (about a hundred components deep), so drawing it stays well
@@ -55,8 +55,8 @@ def parse_config(view_spec: Mapping[str, Any]) -> dict[str, Any]:
     return dict(resolved)
 
 
-def _plugins(plugins: Any, scope: Scope, browser: dict[str, Any]) -> list[Markup]:
-    notices = []
+def _plugins(plugins: Any, drawing: Drawing, browser: dict[str, Any]) -> list[Markup]:
+    notices, scope = [], drawing.scope
     for plugin in plugins if isinstance(plugins, list) else []:
         kind = plugin.get("type") if isinstance(plugin, dict) else None
         if kind == "plugin.hotkeys":
@@ -74,7 +74,7 @@ def _plugins(plugins: Any, scope: Scope, browser: dict[str, Any]) -> list[Markup
             if layout.get("kind") == "pager":
                 browser["pager"] = True
         else:
-            notices.append(unsupported(str(kind)))
+            notices.append(drawing.form.cannot_draw(str(kind)))
     return notices
 
 
@@ -86,11 +86,11 @@ def render_task(
 ) -> tuple[Markup, dict[str, Any]]:
     """One task's HTML and the configuration taskview.js reads for it."""
     drawing = Drawing(Scope(input=input_values, output=form.values), form, output_spec)
+    browser: dict[str, Any] = {}
+    notices = _plugins(config.get("plugins"), drawing, browser)
     try:
         body = render(config.get("view"), drawing)
     except RecursionError:
-        body = unsupported(TOO_DEEP)
-    browser: dict[str, Any] = {}
-    notices = _plugins(config.get("plugins"), drawing.scope, browser)
+        body = form.cannot_draw(TOO_DEEP)
     browser["exprs"] = drawing.exprs
     return join(notices) + body, browser

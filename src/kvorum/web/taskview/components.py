@@ -27,7 +27,7 @@ from kvorum.web.taskview.expressions import (
     with_own,
 )
 from kvorum.web.taskview.form import Binding, Option, TaskForm
-from kvorum.web.taskview.html import element, join, notice, unsupported
+from kvorum.web.taskview.html import element, join, notice
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": True, "linkify": False}).enable("table")
 _WEB = ("https://", "http://")
@@ -62,7 +62,7 @@ def render(node: Any, drawing: Drawing) -> Markup:
     try:
         return _render(node, drawing)
     except Unsupported as problem:
-        return unsupported(problem.kind)
+        return drawing.form.cannot_draw(problem.kind)
 
 
 def _render(node: Any, drawing: Drawing) -> Markup:
@@ -257,6 +257,58 @@ def _divider(node: Mapping[str, Any], drawing: Drawing) -> Markup:
 def _collapse(node: Mapping[str, Any], drawing: Drawing) -> Markup:
     summary = element("summary", {}, drawing.text(node.get("label")) or "More")
     return element("details", {"class": "kv-view kv-collapse"}, summary, render(node.get("content"), drawing))
+
+
+def _labeled_list(node: Mapping[str, Any], drawing: Drawing) -> Markup:
+    entries = []
+    for item in _items(drawing, node):
+        if isinstance(item, dict):
+            hint = drawing.text(item.get("hint"))
+            entries.append(element("dt", {}, drawing.text(item.get("label"))))
+            entries.append(
+                element(
+                    "dd",
+                    {},
+                    render(item.get("content"), drawing),
+                    element("p", {"class": "kv-hint"}, hint) if hint else Markup(),
+                )
+            )
+    return _frame(
+        node, drawing, "kv-view-labeled-list", element("dl", {"class": "kv-labeled-list"}, join(entries))
+    )
+
+
+def _link_group(node: Mapping[str, Any], drawing: Drawing) -> Markup:
+    links = drawing.value(node.get("links"))
+    items = []
+    for link in links if isinstance(links, list) else []:
+        if isinstance(link, dict):
+            url = _web_url(drawing, link.get("url"))
+            text = drawing.text(link.get("content")) or (url or "")
+            anchor = (
+                element("a", {"href": url, "target": "_blank", "rel": "noopener noreferrer"}, text)
+                if url
+                else _no_url("view.link-group")
+            )
+            items.append(element("li", {}, anchor))
+    return _frame(node, drawing, "kv-view-link-group", element("ul", {"class": "kv-link-group"}, join(items)))
+
+
+def _action_button(node: Mapping[str, Any], drawing: Drawing) -> Markup:
+    """A button whose action (action.set, toggle, bulk, open-link, notify) taskview.js runs."""
+    label = drawing.text(node.get("label")) or "Run"
+    button = element(
+        "button",
+        {"type": "button", "class": "kv-action-button", "data-kv-action": drawing.expr(node.get("action"))},
+        label,
+    )
+    hint = drawing.text(node.get("hint"))
+    return element(
+        "div",
+        {"class": "kv-view kv-view-action-button"},
+        button,
+        element("p", {"class": "kv-hint"}, hint) if hint else Markup(),
+    )
 
 
 # layouts
@@ -567,6 +619,9 @@ RENDERERS: dict[str, Renderer] = {
     "view.alert": _alert,
     "view.divider": _divider,
     "view.collapse": _collapse,
+    "view.labeled-list": _labeled_list,
+    "view.link-group": _link_group,
+    "view.action-button": _action_button,
     "layout.columns": _columns,
     "layout.side-by-side": _side_by_side,
     "layout.sidebar": _sidebar,

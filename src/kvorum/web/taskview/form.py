@@ -15,7 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from kvorum.web.taskview.expressions import path_value
-from kvorum.web.taskview.html import element, join
+from kvorum.web.taskview.html import element, join, unsupported
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ class TaskForm:
     shown_errors: set[str] = field(default_factory=set)
     relative: Any = None
     """The item of a `field.list` being drawn: what `data.relative` controls show."""
+    undrawn: list[str] = field(default_factory=list)
+    """The kinds of what could not be drawn, in the order the page shows their notices."""
 
     def new_id(self) -> str:
         return f"kv-t{self.index}-c{next(self.ids)}"
@@ -67,6 +69,11 @@ class TaskForm:
         if message is not None:
             self.shown_errors.add(binding.path)
         return message
+
+    def cannot_draw(self, kind: str) -> Markup:
+        """The notice that stands in for a component (or config) the renderer cannot draw."""
+        self.undrawn.append(kind)
+        return unsupported(kind)
 
     def unshown_errors(self) -> list[tuple[str, str]]:
         return [(path, message) for path, message in self.errors.items() if path not in self.shown_errors]

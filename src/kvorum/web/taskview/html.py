@@ -68,6 +68,10 @@ def notice(text: str, css_class: str = "kv-notice") -> Markup:
     return element("p", {"class": css_class, "role": "note"}, text)
 
 
+def unsupported_text(kind: str) -> str:
+    return f"Unsupported component: {kind}"
+
+
 def unsupported(kind: str) -> Markup:
     """The notice that stands in for a component (or config) the renderer cannot draw."""
-    return notice(f"Unsupported component: {kind}", "kv-notice kv-unsupported")
+    return notice(unsupported_text(kind), "kv-notice kv-unsupported")
