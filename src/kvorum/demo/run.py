@@ -3,7 +3,7 @@ working it, the answers aggregated through the API, and what the report needs re
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -48,7 +48,6 @@ class PlanRun:
     restrictions: list[dict[str, Any]]
     bonuses: Decimal
     elapsed_seconds: float
-    time_travel: bool = field(default=False)
 
 
 class RememberedAccounts:
@@ -123,9 +122,7 @@ async def run_plan(
     finally:
         await server.aclose()
     elapsed = time.monotonic() - started
-    return PlanRun(
-        plan, made, passes, labels, tasks, skills, restrictions, bonuses, elapsed, passes[0].time_travel
-    )
+    return PlanRun(plan, made, passes, labels, tasks, skills, restrictions, bonuses, elapsed)
 
 
 def _observed(observe: Observer, name: str, before: int, expected: int, now: SimulationResult) -> None:

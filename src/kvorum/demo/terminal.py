@@ -42,6 +42,7 @@ def summary(report: Report) -> Table:
             f"{ours.simulated_seconds / 3600:.1f} h",
             f"{base.simulated_seconds / 3600:.1f} h",
         ),
+        ("crowd passes (coming back while tasks grow)", str(ours.passes), str(base.passes)),
         ("wall time", f"{ours.elapsed_seconds:.0f} s", f"{base.elapsed_seconds:.0f} s"),
     ]
     for label, left, right in rows:
