@@ -1,24 +1,35 @@
 """The `kvorum` command: thin wrappers that parse flags and call into the application."""
 
+import asyncio
 import csv
 import logging
 import os
+import secrets
 import signal
+import socket
+import subprocess
 import sys
-from collections.abc import Callable, Sequence
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any, get_args
+from typing import IO, Annotated, Any, get_args
 
 import typer
 import uvicorn
 from pydantic import ValidationError
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
+from kvorum import demo as demo_package
 from kvorum import simulate as crowd_simulation
 from kvorum.clock import Clock
+from kvorum.demo import html as demo_html
+from kvorum.demo import run as demo_run
+from kvorum.demo import terminal as demo_terminal
 from kvorum.jobs.runner import Runner
 from kvorum.schemas.worker import ClientType, Education, Gender, WorkerProfile
 from kvorum.services.accounts import invites, workers
@@ -53,7 +64,10 @@ DatabaseUrl = Annotated[
 
 
 def _settings(database_url: str | None) -> Settings:
-    return Settings(database_url=database_url) if database_url else Settings()
+    """The settings, the flag over the environment; every command that opens the database says which."""
+    settings = Settings(database_url=database_url) if database_url else Settings()
+    console.print(f"database: {settings.database_url}")
+    return settings
 
 
 def _fail(message: str) -> typer.Exit:
@@ -195,7 +209,7 @@ def serve(
     _ready_database(settings).dispose()
     os.environ["KVORUM_DATABASE_URL"] = settings.database_url
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    console.print(f"kvorum serving http://{host}:{port} on {settings.database_url}")
+    console.print(f"kvorum serving http://{host}:{port}")
     uvicorn.run(
         "kvorum.app:app_from_env",
         factory=True,
@@ -324,8 +338,6 @@ def simulate(
     simulation = replace(settings.simulation, url=target)
     needs_database = worker_tokens is None or (token is None and not simulation.pools)
     local = LocalAccounts(_context(database_url)) if needs_database else None
-    if local is not None:
-        console.print(f"accounts in {local.context.settings.database_url}")
     try:
         crowd_accounts: crowd_simulation.Accounts
         if worker_tokens is not None:
@@ -400,6 +412,143 @@ def aggregate(
     finally:
         context.db.dispose()
     console.print(f"{result.labelled} labels written to {out}")
+
+
+DEMO_PORT = 8080
+SERVER_START_S = 60.0
+
+
+def free_port(preferred: int | None = None) -> int:
+    """`preferred` when nothing listens there on 127.0.0.1, else a port the system picks."""
+    with socket.socket() as probe:
+        if preferred is not None and probe.connect_ex(("127.0.0.1", preferred)) != 0:
+            return preferred
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        return int(free.getsockname()[1])
+
+
+@contextmanager
+def time_travel_server(
+    database_url: str, port: int, log_path: Path | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`kvorum serve` in a process of its own, its clock movable (time-travel mode), until ready;
+    its log goes to `log_path` (else a temporary file, shown if it does not start)."""
+    env = {**os.environ, "KVORUM_TIME_TRAVEL": "true", "KVORUM_DATABASE_URL": database_url}
+    command = [sys.executable, "-m", "kvorum", "serve", "--port", str(port), "--database-url", database_url]
+    with log_path.open("w+b") if log_path else tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            _wait_listening(process, port, log)
+            yield process
+        finally:
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+
+def _wait_listening(process: subprocess.Popen[bytes], port: int, log: IO[bytes]) -> None:
+    deadline = time.monotonic() + SERVER_START_S
+    while time.monotonic() < deadline and process.poll() is None:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    log.seek(0)
+    error = log.read().decode(errors="replace")[-2000:]
+    raise _fail(f"the server did not start on port {port}: {error}")
+
+
+def _visitor(context: Context) -> tuple[str, str]:
+    """A worker who signs in to the web pages: a new account with a fresh password on every run
+    (the first free name of visitor, visitor-2, ...), so that a run never fails on a name taken."""
+    password = secrets.token_urlsafe(9)
+    for number in range(1, 1000):
+        name = "visitor" if number == 1 else f"visitor-{number}"
+        try:
+            workers.create_worker(
+                context, name=name, profile=WorkerProfile(languages=["EN"]), password=password
+            )
+        except Conflict:
+            continue
+        return name, password
+    raise _fail("no free visitor name left")
+
+
+@app.command()
+def demo(
+    tasks: Annotated[int, typer.Option(min=10, max=20_000, help="real tasks")] = 2000,
+    workers_count: Annotated[int, typer.Option("--workers", min=2, max=1000, help="simulated workers")] = 200,
+    seed: Annotated[int, typer.Option(help="draws the crowd and the items")] = 1,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="keep serving after the report")
+    ] = True,
+    port: Annotated[
+        int | None, typer.Option(help=f"default {DEMO_PORT}, or a free one when it is taken")
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="the HTML report; default: next to the database")
+    ] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Run a simulated crowd through kvorum's quality control and a static baseline; print the report."""
+    settings = _settings(database_url)
+    context = Context(db=_ready_database(settings), clock=Clock(), settings=settings)
+    local = LocalAccounts(context)
+    token = local.requester_token("demo")
+    visitor, password = _visitor(context)
+    chosen = free_port(DEMO_PORT) if port is None else port
+    url = f"http://127.0.0.1:{chosen}"
+    options = demo_run.Options(tasks=tasks, workers=workers_count, seed=seed)
+    with time_travel_server(settings.database_url, chosen) as process, _demo_progress() as observe:
+        console.print(f"kvorum serving {url} (time-travel clock: the crowd's hours pass in seconds)")
+        try:
+            result = asyncio.run(
+                demo_package.demo(url, token, local, options, observe, database=settings.database_url)
+            )
+        except crowd_simulation.SimulationError as exc:
+            raise _fail(str(exc)) from None
+        finally:
+            context.db.dispose()
+        demo_terminal.show(console, result)
+        target = report or _report_path(settings.database_url)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(demo_html.render(result), encoding="utf-8")
+        console.print(f"report: {target.resolve()}")
+        console.print(f"database: {settings.database_url}")
+        if not serve_after:
+            return
+        console.print(f"serving {url} until Ctrl+C")
+        console.print(f"requester API token (OAuth): {token}")
+        console.print(f"worker sign-in at {url}/signin: name {visitor!r}, password {password!r}")
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in the background
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # the server stops on the way out
+        process.wait()
+
+
+def _report_path(database_url: str) -> Path:
+    """Next to an SQLite database, else in the working directory."""
+    prefix = "sqlite:///"
+    folder = Path(database_url[len(prefix) :]).parent if database_url.startswith(prefix) else Path()
+    return folder / "demo-report.html"
+
+
+@contextmanager
+def _demo_progress() -> Iterator[demo_run.Observer]:
+    """A bar per configuration, moved by the crowd's assignments."""
+    columns = (TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, refresh_per_second=4) as bars:
+        tasks: dict[str, TaskID] = {}
+
+        def observe(name: str, done: int, expected: int) -> None:
+            if name not in tasks:
+                tasks[name] = bars.add_task(name, total=expected)
+            bars.update(tasks[name], completed=done, total=max(expected, done))
+
+        yield observe
 
 
 def main() -> None:

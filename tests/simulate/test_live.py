@@ -138,7 +138,7 @@ def test_the_command_runs_a_crowd_on_a_real_time_server(real_time_server: LiveSe
     assert result.exit_code == 0, result.output
     assert "stopped: done" in result.output
     assert "answers 30" in result.output  # 10 tasks, the default overlap of 3
-    assert f"accounts in {real_time_server.database_url}" in result.output
+    assert f"database: {real_time_server.database_url}" in result.output
 
 
 def answers_of(result: SimulationResult) -> dict[tuple[str, str], str]:
