@@ -1,13 +1,15 @@
-"""What dynamic overlap adds to a submit, measured in one process so that both sides share the host's noise.
+"""What quality control and dynamic overlap add to a submit, measured in one process so that
+every side shares the host's noise.
 
     python -m bench.dynamic_overlap [--submits 1500] [--workers 60] [--no-postgres]
 
-Two pools of one project in one database, alike (5 real tasks a suite, overlap 3, auto-accept)
-but for a dynamic_overlap_config on one (up to 5, min_confidence 0.9, weighted by a skill every
-worker holds at its accuracy, 70-95%). Each worker takes a suite of each pool in turn and
-answers it (the true label that often, another one otherwise); the submit calls of the two pools
-alternate, through the services, with no HTTP or queue in between. Prints p50, p99 and mean
-submit time of each pool and the difference, per backend, and how many tasks grew.
+Three pools of one project in one database, alike (5 real tasks and 1 control task a suite,
+overlap 3, auto-accept) but for bench.assignments' five RULES on one, and a dynamic_overlap_config
+on another (up to 5, min_confidence 0.9, weighted by a skill every worker holds at its accuracy,
+70-95%). Each worker takes a suite of each pool in turn and answers it (the true label that
+often, another one otherwise); the submit calls of the pools alternate, through the services,
+with no HTTP or queue in between. Prints p50, p99 and mean submit time of each pool and the
+difference from the pool with no rules, per backend, and how many tasks grew.
 """
 
 import argparse
@@ -23,7 +25,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from bench.assignments import LABELS, MAX_OVERLAP, OVERLAP, accuracy_of, answer
+from bench.assignments import LABELS, MAX_OVERLAP, OVERLAP, RULES, accuracy_of, answer
 from kvorum.app import create_app
 from kvorum.clock import SettableClock
 from kvorum.schemas.worker import WorkerProfile
@@ -59,13 +61,15 @@ def database(backend: str, folder: Path, postgres: PostgresServer | None) -> Ite
 
 
 def setup(api: TestClient, ctx: Context, count: int, tasks: int) -> tuple[dict[str, str], list[Worker]]:
-    """The two pools by name, opened with `tasks` tasks each, and `count` workers holding the skill."""
+    """The pools by name, opened with `tasks` tasks (and as many control tasks) each, and `count`
+    workers holding the skill."""
     project = api.post("/api/v1/projects", json=project_body(task_spec=task_spec(output_spec=CHOICE_RESULT)))
     project_id = project.json()["id"]
     skill = api.post("/api/v1/skills", json={"name": "Accuracy"}).json()
-    shape = {"real": 5, "overlap": OVERLAP, "assignment_max_duration_seconds": 3600}
+    shape = {"real": 5, "golden": 1, "overlap": OVERLAP, "assignment_max_duration_seconds": 3600}
     bodies = {
         "no rules": mixer_pool(project_id, **shape),
+        "5 rules": mixer_pool(project_id, quality_control={"configs": RULES}, **shape),
         "dynamic overlap": dynamic_overlap_pool(project_id, skill["id"], max_overlap=MAX_OVERLAP, **shape),
     }
     pools = {}
@@ -73,6 +77,13 @@ def setup(api: TestClient, ctx: Context, count: int, tasks: int) -> tuple[dict[s
         pool_id = api.post("/api/v1/pools", json=body).json()["id"]
         items = [
             {"pool_id": pool_id, "input_values": {"image": f"https://img.example/{LABELS[n % 3]}/{n}.png"}}
+            for n in range(tasks)
+        ] + [
+            {
+                "pool_id": pool_id,
+                "input_values": {"image": f"https://img.example/{LABELS[n % 3]}/c{n}.png"},
+                "known_solutions": [{"output_values": {"result": LABELS[n % 3]}}],
+            }
             for n in range(tasks)
         ]
         response = api.post(
@@ -116,13 +127,19 @@ def run(backend: str, url: str, args: argparse.Namespace) -> None:
             )
             grown = int(conn.execute(query).scalar_one())
     figures = {name: _figures(found) for name, found in timings.items()}
-    plain, dynamic = figures["no rules"], figures["dynamic overlap"]
+    plain = figures["no rules"]
+    sides = " | ".join(
+        f"{name} p50 {p50:.2f} ms p99 {p99:.2f} ms mean {mean:.2f} ms"
+        for name, (p50, p99, mean) in figures.items()
+    )
+    differences = "; ".join(
+        f"{name} p50 {p50 - plain[0]:+.2f} ms p99 {p99 - plain[1]:+.2f} ms mean {mean - plain[2]:+.2f} ms"
+        for name, (p50, p99, mean) in figures.items()
+        if name != "no rules"
+    )
     print(
-        f"{backend:10} {len(timings['no rules'])} submits each, interleaved: "
-        f"no rules p50 {plain[0]:.2f} ms p99 {plain[1]:.2f} ms mean {plain[2]:.2f} ms | "
-        f"dynamic overlap p50 {dynamic[0]:.2f} ms p99 {dynamic[1]:.2f} ms mean {dynamic[2]:.2f} ms | "
-        f"difference p50 {dynamic[0] - plain[0]:+.2f} ms p99 {dynamic[1] - plain[1]:+.2f} ms "
-        f"mean {dynamic[2] - plain[2]:+.2f} ms; tasks grown {grown}",
+        f"{backend:10} {len(timings['no rules'])} submits each, interleaved: {sides}\n"
+        f"{'':10} difference from no rules: {differences}; tasks grown {grown}",
         flush=True,
     )
 

@@ -37,14 +37,15 @@ SolutionValues = tuple[str, str, int, float | None, str]
 """One label, in SOLUTION_INSERT order."""
 
 
-def _value_text(dialect: str, name: str) -> ColumnElement[str]:
-    """The JSON text of one answer's value of an output field (NULL when absent): the assignment's
-    solution at the task's position, read in the database so that no solution is parsed in Python."""
+def solution_text(dialect: str, *path: str) -> ColumnElement[str]:
+    """The JSON text at `path` within an answer (NULL when absent): the assignment's solution at
+    the task's position, read in the database so that no solution is parsed in Python."""
     if dialect == "postgresql":
-        steps = array([cast(assignment_tasks.c.position, Text), literal("output_values"), literal(name)])
+        steps = array([cast(assignment_tasks.c.position, Text), *(literal(step) for step in path)])
         return cast(assignments.c.solutions.op("#>")(steps), Text)  # one parse of the stored text
-    path = literal("$[") + cast(assignment_tasks.c.position, Text) + literal(f'].output_values."{name}"')
-    return type_coerce(assignments.c.solutions, Text).op("->", return_type=Text)(path.self_group())
+    keys = "".join(f'."{step}"' for step in path)
+    where = literal("$[") + cast(assignment_tasks.c.position, Text) + literal(f"]{keys}")
+    return type_coerce(assignments.c.solutions, Text).op("->", return_type=Text)(where.self_group())
 
 
 def _answers(dialect: str, pool_id: int, fields: Sequence[str], with_control: bool) -> Select[Any]:
@@ -54,7 +55,10 @@ def _answers(dialect: str, pool_id: int, fields: Sequence[str], with_control: bo
         select(
             assignment_tasks.c.task_id,
             assignment_tasks.c.worker_id,
-            *(_value_text(dialect, name).label(f"value_{n}") for n, name in enumerate(fields)),
+            *(
+                solution_text(dialect, "output_values", name).label(f"value_{n}")
+                for n, name in enumerate(fields)
+            ),
         )
         .join(assignments, assignments.c.id == assignment_tasks.c.assignment_id)
         .where(

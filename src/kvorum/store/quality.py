@@ -5,12 +5,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
+import orjson
 from sqlalchemy import Connection, Integer, Row, String, and_, bindparam, func, insert, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kvorum.store import search as search_store
+from kvorum.store.aggregation import solution_text
 from kvorum.store.search import Search
 from kvorum.store.tables import assignment_tasks, assignments, quality_events, quality_observations
 
@@ -131,30 +133,49 @@ def trailing_ones(conn: Connection, *, owner_id: int, collector: str, worker_id:
     return int(conn.execute(_TRAILING_ONES, parameters).scalar_one())
 
 
+class Answer(NamedTuple):
+    task_id: str
+    id: str
+    """The assignment's."""
+    worker_id: int
+    position: int
+    output_values: dict[str, Any]
+    status: str
+
+
 def answers_to(
     conn: Connection, *, task_ids: Sequence[str], statuses: Sequence[str] = ("SUBMITTED", "ACCEPTED")
-) -> Sequence[Row[Any, Any, Any, Any, Any, Any]]:
+) -> list[Answer]:
     """The answers these tasks have from assignments in `statuses`: the task, the assignment, its
-    worker, the task's position in it, its solutions and its status; oldest first."""
-    return conn.execute(_ANSWERS, {"task_ids": list(task_ids), "statuses": list(statuses)}).all()
+    worker, the task's position in it, the answer's output values and the assignment's status;
+    oldest first. Only the answer is read out of each assignment's solutions."""
+    parameters = {"task_ids": list(task_ids), "statuses": list(statuses)}
+    return [
+        Answer(task_id, assignment_id, worker_id, position, orjson.loads(values), status)
+        for task_id, assignment_id, worker_id, position, values, status in conn.execute(
+            _answers(conn.dialect.name), parameters
+        )
+    ]
 
 
-_ANSWERS = (
-    select(
-        assignment_tasks.c.task_id,
-        assignments.c.id,
-        assignments.c.worker_id,
-        assignment_tasks.c.position,
-        assignments.c.solutions,
-        assignments.c.status,
+@cache
+def _answers(dialect: str) -> Any:
+    return (
+        select(
+            assignment_tasks.c.task_id,
+            assignments.c.id,
+            assignments.c.worker_id,
+            assignment_tasks.c.position,
+            solution_text(dialect, "output_values"),
+            assignments.c.status,
+        )
+        .select_from(assignment_tasks.join(assignments, assignments.c.id == assignment_tasks.c.assignment_id))
+        .where(
+            assignment_tasks.c.task_id.in_(bindparam("task_ids", expanding=True)),
+            assignments.c.status.in_(bindparam("statuses", expanding=True)),
+        )
+        .order_by(assignments.c.submitted, assignments.c.id)
     )
-    .select_from(assignment_tasks.join(assignments, assignments.c.id == assignment_tasks.c.assignment_id))
-    .where(
-        assignment_tasks.c.task_id.in_(bindparam("task_ids", expanding=True)),
-        assignments.c.status.in_(bindparam("statuses", expanding=True)),
-    )
-    .order_by(assignments.c.submitted, assignments.c.id)
-)
 
 
 def suite_reviews(conn: Connection, *, pool_id: int, task_suite_id: str) -> dict[str, int]:

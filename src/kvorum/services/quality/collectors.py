@@ -283,14 +283,14 @@ def _majority_vote(hearing: Hearing, collector: Collector) -> Heard:
         return NOTHING
     threshold = int(collector.parameters["answer_threshold"])
     real = [answer.task_id for answer in event.answers() if answer.role == "REAL"]
-    by_task: dict[str, list[Any]] = defaultdict(list)
+    by_task: dict[str, list[store.Answer]] = defaultdict(list)
     for row in store.answers_to(hearing.conn, task_ids=real) if real else ():
         by_task[row.task_id].append(row)
     rows: list[dict[str, Any]] = []
     for answers in by_task.values():
         if len(answers) < threshold:
             continue
-        labels = [_label(row.solutions[row.position]["output_values"]) for row in answers]
+        labels = [_label(row.output_values) for row in answers]
         majority = _majority(labels)
         if majority is None:
             continue

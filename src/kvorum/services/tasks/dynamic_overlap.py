@@ -153,7 +153,7 @@ def _states(
         resolved[row.task_id] += 1
         if row.status == "REJECTED":
             rejected[row.task_id] += 1
-        elif (label := label_of(row.solutions[row.position]["output_values"], fields)) is not None:
+        elif (label := label_of(row.output_values, fields)) is not None:
             answers[row.task_id].append((row.worker_id, label))
     return {
         task_id: TaskAnswers(
