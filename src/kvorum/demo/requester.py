@@ -1,12 +1,10 @@
 """The requester calls the demo makes beyond the simulator's, shaped as toloka-kit 1.2.3 sends them:
 skills, trainings, bonuses, aggregation by pool, and the reads the report is made of."""
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
-from kvorum.simulate.errors import ServerError
-from kvorum.simulate.server import OPERATION_POLL_S, OPERATION_POLLS, Server
+from kvorum.simulate.server import Server
 
 
 class Requester(Server):
@@ -28,14 +26,8 @@ class Requester(Server):
         if skill_id is not None:
             body["answer_weight_skill_id"] = skill_id
         path = "/api/v1/aggregated-solutions/aggregate-by-pool"
-        operation = await self._as_requester("POST", path, 202, json=body)
-        for _ in range(OPERATION_POLLS):
-            if operation["status"] in ("SUCCESS", "FAIL"):
-                break
-            await asyncio.sleep(OPERATION_POLL_S)
-            operation = await self._as_requester("GET", f"/api/v1/operations/{operation['id']}", 200)
-        if operation["status"] != "SUCCESS":
-            raise ServerError(f"aggregating pool {pool_id} ended {operation['status']}: {operation}")
+        started = await self._as_requester("POST", path, 202, json=body)
+        operation = await self._finished(started, f"aggregating pool {pool_id}")
         labels: dict[str, Any] = {}
         async for item in self._pages(
             f"/api/v1/aggregated-solutions/{operation['id']}", {}, "task_id", 100_000

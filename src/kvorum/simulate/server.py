@@ -146,13 +146,17 @@ class Server:
             "skip_invalid_items": "false",
         }
         operation = await self._as_requester("POST", "/api/v1/tasks", 202, json=tasks, params=params)
+        return await self._finished(operation, "creating the tasks")
+
+    async def _finished(self, operation: dict[str, Any], what: str) -> dict[str, Any]:
+        """The operation polled until it ends (`wait_operation`); a ServerError unless it succeeded."""
         for _ in range(OPERATION_POLLS):
             if operation["status"] in ("SUCCESS", "FAIL"):
                 break
             await asyncio.sleep(OPERATION_POLL_S)
             operation = await self._as_requester("GET", f"/api/v1/operations/{operation['id']}", 200)
         if operation["status"] != "SUCCESS":
-            raise ServerError(f"creating the tasks ended {operation['status']}: {operation}")
+            raise ServerError(f"{what} ended {operation['status']}: {operation}")
         return dict(operation)
 
     async def assignments(self, pool_id: str) -> AsyncIterator[dict[str, Any]]:

@@ -434,31 +434,21 @@ def _field(draw: Callable[[Mapping[str, Any], Drawing, Binding, FieldParts], Mar
     return render_field
 
 
-@_field
-def _text_field(node: Mapping[str, Any], drawing: Drawing, binding: Binding, common: FieldParts) -> Markup:
-    placeholder = drawing.text(node.get("placeholder")) or None
-    return controls.input_field(
-        drawing.form,
-        binding,
-        common.label,
-        hint=common.hint,
-        placeholder=placeholder,
-        required=common.required,
-    )
+def _plain_input(input_type: str) -> Renderer:
+    """field.text and field.email: one input of that type, with its placeholder."""
 
+    def draw(node: Mapping[str, Any], drawing: Drawing, binding: Binding, common: FieldParts) -> Markup:
+        return controls.input_field(
+            drawing.form,
+            binding,
+            common.label,
+            hint=common.hint,
+            input_type=input_type,
+            placeholder=drawing.text(node.get("placeholder")) or None,
+            required=common.required,
+        )
 
-@_field
-def _email_field(node: Mapping[str, Any], drawing: Drawing, binding: Binding, common: FieldParts) -> Markup:
-    placeholder = drawing.text(node.get("placeholder")) or None
-    return controls.input_field(
-        drawing.form,
-        binding,
-        common.label,
-        hint=common.hint,
-        input_type="email",
-        placeholder=placeholder,
-        required=common.required,
-    )
+    return _field(draw)
 
 
 @_field
@@ -626,8 +616,8 @@ RENDERERS: dict[str, Renderer] = {
     "layout.side-by-side": _side_by_side,
     "layout.sidebar": _sidebar,
     "layout.bars": _bars,
-    "field.text": _text_field,
-    "field.email": _email_field,
+    "field.text": _plain_input("text"),
+    "field.email": _plain_input("email"),
     "field.textarea": _textarea_field,
     "field.number": _number_field,
     "field.date": _date_field,
