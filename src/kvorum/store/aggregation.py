@@ -37,15 +37,19 @@ SolutionValues = tuple[str, str, int, float | None, str]
 """One label, in SOLUTION_INSERT order."""
 
 
-def solution_text(dialect: str, *path: str) -> ColumnElement[str]:
+def solution_text(
+    dialect: str, *path: str, solutions: ColumnElement[Any] = assignments.c.solutions
+) -> ColumnElement[str]:
     """The JSON text at `path` within an answer (NULL when absent): the assignment's solution at
     the task's position, read in the database so that no solution is parsed in Python."""
     if dialect == "postgresql":
-        steps = array([cast(assignment_tasks.c.position, Text), *(literal(step) for step in path)])
-        return cast(assignments.c.solutions.op("#>")(steps), Text)  # one parse of the stored text
+        steps = array(
+            [cast(assignment_tasks.c.position, Text), *(literal(step, literal_execute=True) for step in path)]
+        )
+        return cast(solutions.op("#>")(steps), Text)  # one parse of the stored text
     keys = "".join(f'."{step}"' for step in path)
     where = literal("$[") + cast(assignment_tasks.c.position, Text) + literal(f"]{keys}")
-    return type_coerce(assignments.c.solutions, Text).op("->", return_type=Text)(where.self_group())
+    return type_coerce(solutions, Text).op("->", return_type=Text)(where.self_group())
 
 
 def _answers(dialect: str, pool_id: int, fields: Sequence[str], with_control: bool) -> Select[Any]:

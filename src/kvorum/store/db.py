@@ -1,5 +1,6 @@
 """Engines and transactions for both back ends.
 
+PostgreSQL plans every statement for its values (see _tune_postgresql).
 SQLite runs in WAL mode with foreign keys on. Write transactions start with BEGIN IMMEDIATE so
 that two writers queue on the busy timeout instead of failing when a read lock is upgraded.
 Writers queue on locks of their own first, a thread lock within a process and an flock on a file
@@ -40,7 +41,21 @@ def create(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _tune_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    _tune_postgresql(engine)
+    return engine
+
+
+def _tune_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # psycopg prepares the statements a connection runs often; PostgreSQL would then plan them
+        # once for any values, on the estimates of the moment: a young database's, or a small
+        # pool's, are wrong for the next. Planning for the values at hand costs far less than such
+        # a plan (a scan of a whole table where an index finds the rows).
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET plan_cache_mode = force_custom_plan")
+        dbapi_connection.commit()
 
 
 def _tune_sqlite(engine: Engine) -> None:

@@ -5,10 +5,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, lru_cache
-from typing import Any, NamedTuple
+from typing import Any, Final, Literal, NamedTuple
 
 import orjson
-from sqlalchemy import Connection, Integer, Row, String, and_, bindparam, func, insert, select, union_all
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Row,
+    String,
+    and_,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kvorum.store import search as search_store
@@ -26,16 +39,34 @@ EVENT_COLUMNS = {
 
 def observe(conn: Connection, rows: Sequence[dict[str, Any]], *, replace: bool = False) -> None:
     """Count observations; one already counted for the same collector, assignment and position is
-    kept (or, with `replace`, takes the new value: a review that changed its verdict)."""
-    if rows:
-        conn.execute(_observe(conn.dialect.name, replace), rows)
+    kept (or, with `replace`, takes the new value: a review that changed its verdict). On
+    PostgreSQL the rows go as one array a column, so that they are one statement however many."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        conn.execute(_observe_arrays(replace), {name: [row[name] for row in rows] for name in _COLUMNS})
+    else:
+        conn.execute(_observe_rows(replace), rows)
+
+
+_COLUMNS = ("owner_id", "collector", "worker_id", "assignment_id", "position", "value", "golden", "created")
 
 
 @cache
-def _observe(dialect_name: str, replace: bool) -> Any:
-    """The insert observe() runs, built once per dialect: it runs for every collector at every submit."""
-    dialect = sqlite if dialect_name == "sqlite" else postgresql
-    statement = dialect.insert(quality_observations)
+def _observe_rows(replace: bool) -> Any:
+    return _on_conflict(sqlite.insert(quality_observations), replace)
+
+
+@cache
+def _observe_arrays(replace: bool) -> Any:
+    given = func.unnest(
+        *(bindparam(name, type_=postgresql.ARRAY(quality_observations.c[name].type)) for name in _COLUMNS)
+    )
+    rows = select(*given.table_valued(*_COLUMNS).render_derived("given").c)
+    return _on_conflict(postgresql.insert(quality_observations).from_select(_COLUMNS, rows), replace)
+
+
+def _on_conflict(statement: Any, replace: bool) -> Any:
     key = ["owner_id", "collector", "assignment_id", "position"]
     if replace:
         return statement.on_conflict_do_update(index_elements=key, set_={"value": statement.excluded.value})
@@ -44,7 +75,7 @@ def _observe(dialect_name: str, replace: bool) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class Tally:
-    """A collector's observations of a worker within its history: how many, their summed credit,
+    """A collector's observations of a worker within its span: how many, their summed credit,
     and the same for answers to control tasks."""
 
     count: int
@@ -52,6 +83,14 @@ class Tally:
     golden_count: int
     golden_credit: float
 
+
+IN_ROW: Final = "IN_ROW"
+Span = int | None | Literal["IN_ROW"]
+"""Which of a worker's observations by a collector a tally counts: the latest N (history_size),
+all of them (None), or the latest ones in a row with value 1 (IN_ROW: skips since the last
+submit)."""
+Wanted = tuple[str, int, Span]
+"""(collector, worker, span)."""
 
 _table = quality_observations
 _OWN = and_(
@@ -61,23 +100,36 @@ _OWN = and_(
 )
 
 
+def _kind(span: Span) -> str:
+    return "ALL" if span is None else IN_ROW if span == IN_ROW else "LATEST"
+
+
+def _window(collector: Any, worker: Any, kind: str, history: Any) -> Any:
+    """The observations a branch tallies, read through the index on (owner, collector, worker, id)
+    from the latest back, so that a long history costs nothing."""
+    own = (
+        _table.c.owner_id == bindparam("owner_id"),
+        _table.c.collector == collector,
+        _table.c.worker_id == worker,
+    )
+    recent = select(_table.c.value, _table.c.golden).where(*own)
+    if kind == "LATEST":
+        recent = recent.order_by(_table.c.id.desc()).limit(history)
+    elif kind == IN_ROW:
+        last_zero = select(_table.c.id).where(*own, _table.c.value == 0).order_by(_table.c.id.desc()).limit(1)
+        recent = recent.where(_table.c.id > func.coalesce(last_zero.scalar_subquery(), 0))
+    return recent.subquery()
+
+
 @lru_cache(maxsize=256)
-def _tallies(windows: tuple[bool, ...]) -> Any:
-    """The statement tallies() runs, built once per shape: one branch per (collector, worker), each
-    reading the worker's latest observations through the index, so a long history costs nothing;
-    `windows` says which branches are limited to a history."""
+def _tallies(kinds: tuple[str, ...]) -> Any:
+    """The statement tallies() runs, built once per shape: one branch per (collector, worker), of
+    its span's kind."""
     branches = []
-    for index, windowed in enumerate(windows):
+    for index, kind in enumerate(kinds):
         collector: Any = bindparam(f"collector_{index}", type_=String)
         worker: Any = bindparam(f"worker_{index}", type_=Integer)
-        recent = select(_table.c.value, _table.c.golden).where(
-            _table.c.owner_id == bindparam("owner_id"),
-            _table.c.collector == collector,
-            _table.c.worker_id == worker,
-        )
-        if windowed:
-            recent = recent.order_by(_table.c.id.desc()).limit(bindparam(f"history_{index}"))
-        window = recent.subquery()
+        window = _window(collector, worker, kind, bindparam(f"history_{index}"))
         golden = window.c.golden.is_(True)
         branches.append(
             select(
@@ -92,17 +144,15 @@ def _tallies(windows: tuple[bool, ...]) -> Any:
     return union_all(*branches) if len(branches) > 1 else branches[0]
 
 
-def tallies(
-    conn: Connection, *, owner_id: int, wanted: Sequence[tuple[str, int, int | None]]
-) -> dict[tuple[str, int], Tally]:
-    """For each (collector, worker, history) wanted, the worker's last `history` observations by
-    the collector (all of them when None), all in one round trip."""
+def tallies(conn: Connection, *, owner_id: int, wanted: Sequence[Wanted]) -> dict[tuple[str, int], Tally]:
+    """For each (collector, worker, span) wanted, the worker's observations by the collector within
+    the span, all in one round trip."""
     parameters: dict[str, Any] = {"owner_id": owner_id}
-    for index, (collector, worker_id, history) in enumerate(wanted):
+    for index, (collector, worker_id, span) in enumerate(wanted):
         parameters |= {f"collector_{index}": collector, f"worker_{index}": worker_id}
-        if history is not None:
-            parameters[f"history_{index}"] = history
-    rows = conn.execute(_tallies(tuple(history is not None for _, _, history in wanted)), parameters)
+        if _kind(span) == "LATEST":
+            parameters[f"history_{index}"] = span
+    rows = conn.execute(_tallies(tuple(_kind(span) for _, _, span in wanted)), parameters)
     return {
         (collector, int(worker_id)): Tally(int(count), float(credit), int(golden_count), float(golden_credit))
         for collector, worker_id, count, credit, golden_count, golden_credit in rows
@@ -118,19 +168,6 @@ def sum_since(conn: Connection, *, owner_id: int, collector: str, worker_id: int
     """The summed values of the worker's observations counted after `since`."""
     parameters = {"owner_id": owner_id, "collector": collector, "worker_id": worker_id, "since": since}
     return float(conn.execute(_SUM_SINCE, parameters).scalar_one())
-
-
-_LAST_ZERO = select(_table.c.id).where(_OWN, _table.c.value == 0).order_by(_table.c.id.desc()).limit(1)
-_TRAILING_ONES = select(func.count()).where(
-    _OWN, _table.c.id > func.coalesce(_LAST_ZERO.scalar_subquery(), 0)
-)
-
-
-def trailing_ones(conn: Connection, *, owner_id: int, collector: str, worker_id: int) -> int:
-    """How many of the worker's latest observations in a row have value 1 (skips since the last
-    submit)."""
-    parameters = {"owner_id": owner_id, "collector": collector, "worker_id": worker_id}
-    return int(conn.execute(_TRAILING_ONES, parameters).scalar_one())
 
 
 class Answer(NamedTuple):
@@ -160,22 +197,39 @@ def answers_to(
 
 @cache
 def _answers(dialect: str) -> Any:
+    """The statement answers_to() runs. On PostgreSQL each task's assignment is looked up by id in
+    a LATERAL subquery that OFFSET keeps from being flattened, so that no estimate can make it a
+    hash join over every answered assignment, whose cost would grow with the database."""
+    found: Any = assignments
+    source: Any = assignment_tasks.join(assignments, assignments.c.id == assignment_tasks.c.assignment_id)
+    if dialect == "postgresql":
+        by_id = assignments.c.id == assignment_tasks.c.assignment_id
+        found = (
+            select(*(assignments.c[name] for name in _ANSWERED))
+            .where(by_id)
+            .offset(literal_column("0"))
+            .lateral()
+        )
+        source = assignment_tasks.join(found, true())
     return (
         select(
             assignment_tasks.c.task_id,
-            assignments.c.id,
-            assignments.c.worker_id,
+            found.c.id,
+            found.c.worker_id,
             assignment_tasks.c.position,
-            solution_text(dialect, "output_values"),
-            assignments.c.status,
+            solution_text(dialect, "output_values", solutions=found.c.solutions),
+            found.c.status,
         )
-        .select_from(assignment_tasks.join(assignments, assignments.c.id == assignment_tasks.c.assignment_id))
+        .select_from(source)
         .where(
             assignment_tasks.c.task_id.in_(bindparam("task_ids", expanding=True)),
-            assignments.c.status.in_(bindparam("statuses", expanding=True)),
+            found.c.status.in_(bindparam("statuses", expanding=True)),
         )
-        .order_by(assignments.c.submitted, assignments.c.id)
+        .order_by(found.c.submitted, found.c.id)
     )
+
+
+_ANSWERED = ("id", "worker_id", "status", "submitted", "solutions")
 
 
 def suite_reviews(conn: Connection, *, pool_id: int, task_suite_id: str) -> dict[str, int]:

@@ -2,20 +2,20 @@
 
 A collector hears the events that concern it (see READERS) and says what it makes of one: the
 observations to count, keyed by its uuid (counted once: see store.quality.observe), and whose
-values they changed. The engine counts every collector's observations of an event at once, then
-reads the values of every worker they changed at once (see `readings`): the rules are checked
-against those values. Rates are
+values they changed. Every collector's observations of an event are counted at once, and the
+values of every worker they changed read at once (see `readings`): the rules are checked against
+those values. Rates are
 percentages, absent until something was counted. `history_size` limits a count to the latest
 observations.
 """
 
-import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection
 
 from kvorum.services.assignments import grading
@@ -132,8 +132,13 @@ class Counted:
         if self.known is not None:
             return self.known
         key = (self.collector.uuid, self.worker_id)
-        wanted = [(*key, self.collector.history)]
+        wanted = [(*key, span(self.collector))]
         return store.tallies(self.conn, owner_id=self.owner_id, wanted=wanted)[key]
+
+
+def span(collector: Collector) -> store.Span:
+    """Which of its observations of a worker a counting collector's values are read from."""
+    return store.IN_ROW if collector.type == "SKIPPED_IN_ROW_ASSIGNMENTS" else collector.history
 
 
 def _answer_values(counted: Counted) -> dict[str, Any]:
@@ -151,10 +156,7 @@ def _submit_time_values(counted: Counted) -> dict[str, Any]:
 
 
 def _skipped_values(counted: Counted) -> dict[str, Any]:
-    count = store.trailing_ones(
-        counted.conn, owner_id=counted.owner_id, collector=counted.collector.uuid, worker_id=counted.worker_id
-    )
-    return {"skipped_in_row_count": count}
+    return {"skipped_in_row_count": counted.tally().count}
 
 
 def _acceptance_values(counted: Counted) -> dict[str, Any]:
@@ -197,7 +199,14 @@ COUNTED_VALUES: Mapping[str, Callable[[Counted], dict[str, Any]]] = {
 
 
 TALLIED = frozenset(
-    {"GOLDEN_SET", "MAJORITY_VOTE", "ASSIGNMENT_SUBMIT_TIME", "ACCEPTANCE_RATE", "ANSWER_COUNT"}
+    {
+        "GOLDEN_SET",
+        "MAJORITY_VOTE",
+        "ASSIGNMENT_SUBMIT_TIME",
+        "SKIPPED_IN_ROW_ASSIGNMENTS",
+        "ACCEPTANCE_RATE",
+        "ANSWER_COUNT",
+    }
 )
 """The counting collectors whose values are read from a tally of their observations."""
 
@@ -210,15 +219,18 @@ def counted_values(
 
 
 def readings(hearing: Hearing, heard: Sequence[tuple[Collector, Heard]]) -> list[tuple[Collector, Reading]]:
-    """Every collector's readings of the event, once its observations are counted: the tallies of
-    all the workers they changed are read in one round trip."""
-    wanted = [
-        (collector.uuid, worker_id, collector.history)
+    """Count what every collector made of the event, and read their values: the tallies of all
+    the workers the observations changed are read at once."""
+    wanted: list[store.Wanted] = [
+        (collector.uuid, worker_id, span(collector))
         for collector, what in heard
         if collector.type in TALLIED
         for worker_id in what.workers
     ]
     owner_id = hearing.pool.owner_id
+    for replace in (False, True):
+        rows = [row for _, what in heard if what.replace is replace for row in what.observations]
+        store.observe(hearing.conn, rows, replace=replace)
     tallies = store.tallies(hearing.conn, owner_id=owner_id, wanted=wanted) if wanted else {}
     found: list[tuple[Collector, Reading]] = []
     for collector, what in heard:
@@ -262,11 +274,11 @@ def _golden_set(hearing: Hearing, collector: Collector) -> Heard:
     return Heard(rows, workers=[event.worker_id], assignment=event.assignment)
 
 
-def _label(output_values: Mapping[str, Any]) -> str:
-    return json.dumps(output_values, sort_keys=True, separators=(",", ":"))
+def _label(output_values: Mapping[str, Any]) -> bytes:
+    return orjson.dumps(output_values, option=orjson.OPT_SORT_KEYS)
 
 
-def _majority(labels: Sequence[str]) -> str | None:
+def _majority(labels: Sequence[bytes]) -> bytes | None:
     """The most frequent answer; None when two answers tie for the most."""
     ranked = Counter(labels).most_common(2)
     if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:

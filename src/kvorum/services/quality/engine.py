@@ -34,9 +34,6 @@ def hear(conn: Connection, event: AssignmentEvent | AccessLost, events: Subscrib
         return
     hearing = Hearing(conn, events, pool, event, event.at)
     heard = [(collector, collectors.hear(hearing, collector)) for collector in found]
-    for replace in (False, True):
-        rows = [row for _, what in heard if what.replace is replace for row in what.observations]
-        store.observe(conn, rows, replace=replace)
     for collector, reading in collectors.readings(hearing, heard):
         for rule in collector.rules:
             if rule.fires(reading.values):
