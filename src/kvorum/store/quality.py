@@ -9,6 +9,7 @@ from typing import Any, Final, Literal, NamedTuple
 
 import orjson
 from sqlalchemy import (
+    Boolean,
     Connection,
     Integer,
     Row,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     func,
     insert,
     literal_column,
+    or_,
     select,
     true,
     union_all,
@@ -44,12 +46,16 @@ def observe(conn: Connection, rows: Sequence[dict[str, Any]], *, replace: bool =
     if not rows:
         return
     if conn.dialect.name == "postgresql":
-        conn.execute(_observe_arrays(replace), {name: [row[name] for row in rows] for name in _COLUMNS})
+        conn.execute(_observe_arrays(replace), _given(rows))
     else:
         conn.execute(_observe_rows(replace), rows)
 
 
 _COLUMNS = ("owner_id", "collector", "worker_id", "assignment_id", "position", "value", "golden", "created")
+
+
+def _given(rows: Sequence[dict[str, Any]]) -> dict[str, list[Any]]:
+    return {f"given_{name}": [row[name] for row in rows] for name in _COLUMNS}
 
 
 @cache
@@ -59,10 +65,11 @@ def _observe_rows(replace: bool) -> Any:
 
 @cache
 def _observe_arrays(replace: bool) -> Any:
-    given = func.unnest(
-        *(bindparam(name, type_=postgresql.ARRAY(quality_observations.c[name].type)) for name in _COLUMNS)
+    arrays = (
+        bindparam(f"given_{name}", type_=postgresql.ARRAY(quality_observations.c[name].type))
+        for name in _COLUMNS
     )
-    rows = select(*given.table_valued(*_COLUMNS).render_derived("given").c)
+    rows = select(*func.unnest(*arrays).table_valued(*_COLUMNS).render_derived("given").c)
     return _on_conflict(postgresql.insert(quality_observations).from_select(_COLUMNS, rows), replace)
 
 
@@ -123,8 +130,8 @@ def _window(collector: Any, worker: Any, kind: str, history: Any) -> Any:
 
 @lru_cache(maxsize=256)
 def _tallies(kinds: tuple[str, ...]) -> Any:
-    """The statement tallies() runs, built once per shape: one branch per (collector, worker), of
-    its span's kind."""
+    """The statement tallies() runs on SQLite, built once per shape: one branch per (collector,
+    worker), of its span's kind."""
     branches = []
     for index, kind in enumerate(kinds):
         collector: Any = bindparam(f"collector_{index}", type_=String)
@@ -144,19 +151,129 @@ def _tallies(kinds: tuple[str, ...]) -> Any:
     return union_all(*branches) if len(branches) > 1 else branches[0]
 
 
-def tallies(conn: Connection, *, owner_id: int, wanted: Sequence[Wanted]) -> dict[tuple[str, int], Tally]:
-    """For each (collector, worker, span) wanted, the worker's observations by the collector within
-    the span, all in one round trip."""
-    parameters: dict[str, Any] = {"owner_id": owner_id}
-    for index, (collector, worker_id, span) in enumerate(wanted):
-        parameters |= {f"collector_{index}": collector, f"worker_{index}": worker_id}
-        if _kind(span) == "LATEST":
-            parameters[f"history_{index}"] = span
-    rows = conn.execute(_tallies(tuple(_kind(span) for _, _, span in wanted)), parameters)
+def _own(table: Any, wanted: Any) -> tuple[Any, ...]:
+    """The rows of `table` by the collector of the `wanted` row, about its worker."""
+    return (table.c.collector == wanted.c.collector, table.c.worker_id == wanted.c.worker_id)
+
+
+@lru_cache(maxsize=4)
+def _tallies_by_arrays(counting: bool | None) -> Any:
+    """The statement tallies() and count() run on PostgreSQL: the same for whatever is wanted,
+    given as arrays, each looked up by a LATERAL subquery through the index on (owner, collector,
+    worker, id), so that it is planned in a fraction of the time a branch per tally takes.
+
+    With `counting` (whether to replace), it first counts the observations given as arrays (see
+    observe()). Its query does not see what that insert wrote: each window is the stored
+    observations but those the insert returned (a replaced one comes back with its new value),
+    and those it returned."""
+    wanted = (
+        func.unnest(
+            bindparam("collectors", type_=postgresql.ARRAY(String)),
+            bindparam("workers", type_=postgresql.ARRAY(Integer)),
+            bindparam("histories", type_=postgresql.ARRAY(Integer)),
+            bindparam("in_rows", type_=postgresql.ARRAY(Boolean)),
+        )
+        .table_valued("collector", "worker_id", "history", "in_row")
+        .render_derived("wanted")
+    )
+    fresh = None if counting is None else _fresh(counting)
+
+    def stored(table: Any) -> tuple[Any, ...]:
+        mine = (table.c.owner_id == bindparam("owner_id"), *_own(table, wanted))
+        return mine if fresh is None else (*mine, table.c.id.not_in(select(fresh.c.id)))
+
+    zeros = _table.alias("zeros")
+    last_zero: Any = (
+        select(zeros.c.id)
+        .where(*stored(zeros), zeros.c.value == 0)
+        .order_by(zeros.c.id.desc())
+        .limit(1)
+        .correlate(wanted)
+        .scalar_subquery()
+    )
+    if fresh is not None:
+        fresh_zero = select(func.max(fresh.c.id)).where(*_own(fresh, wanted), fresh.c.value == 0)
+        last_zero = func.greatest(last_zero, fresh_zero.correlate(wanted).scalar_subquery())
+
+    def in_row(table: Any) -> Any:
+        return or_(~wanted.c.in_row, table.c.id > func.coalesce(last_zero, 0))
+
+    latest = (
+        select(_table.c.id, _table.c.value, _table.c.golden)
+        .where(*stored(_table), in_row(_table))
+        .order_by(_table.c.id.desc())
+        .limit(wanted.c.history)  # NULL: all
+        .correlate(wanted)
+    )
+    if fresh is not None:
+        counted = select(fresh.c.id, fresh.c.value, fresh.c.golden).where(*_own(fresh, wanted), in_row(fresh))
+        both = union_all(latest.subquery().select(), counted.correlate(wanted)).subquery()
+        latest = select(both.c.value, both.c.golden).order_by(both.c.id.desc()).limit(wanted.c.history)
+    window = latest.lateral("window")
+    golden = window.c.golden.is_(True)
+    return (
+        select(
+            wanted.c.collector,
+            wanted.c.worker_id,
+            func.count(window.c.value),
+            func.coalesce(func.sum(window.c.value), 0.0),
+            func.count(window.c.value).filter(golden),
+            func.coalesce(func.sum(window.c.value).filter(golden), 0.0),
+        )
+        .select_from(wanted.outerjoin(window, true()))
+        .group_by(wanted.c.collector, wanted.c.worker_id)
+    )
+
+
+def _fresh(replace: bool) -> Any:
+    """The insert of observe(), as a CTE of the observations it wrote."""
+    written = (_table.c.id, _table.c.collector, _table.c.worker_id, _table.c.value, _table.c.golden)
+    return _observe_arrays(replace).returning(*written).cte("fresh")
+
+
+def _arrays(wanted: Sequence[Wanted]) -> dict[str, list[Any]]:
+    return {
+        "collectors": [collector for collector, _, _ in wanted],
+        "workers": [worker_id for _, worker_id, _ in wanted],
+        "histories": [span if _kind(span) == "LATEST" else None for _, _, span in wanted],
+        "in_rows": [span == IN_ROW for _, _, span in wanted],
+    }
+
+
+def _read(rows: Any) -> dict[tuple[str, int], Tally]:
     return {
         (collector, int(worker_id)): Tally(int(count), float(credit), int(golden_count), float(golden_credit))
         for collector, worker_id, count, credit, golden_count, golden_credit in rows
     }
+
+
+def tallies(conn: Connection, *, owner_id: int, wanted: Sequence[Wanted]) -> dict[tuple[str, int], Tally]:
+    """For each (collector, worker, span) wanted, the worker's observations by the collector within
+    the span, all in one round trip."""
+    parameters: dict[str, Any] = {"owner_id": owner_id}
+    if conn.dialect.name == "postgresql":
+        return _read(conn.execute(_tallies_by_arrays(None), parameters | _arrays(wanted)))
+    for index, (collector, worker_id, span) in enumerate(wanted):
+        parameters |= {f"collector_{index}": collector, f"worker_{index}": worker_id}
+        if _kind(span) == "LATEST":
+            parameters[f"history_{index}"] = span
+    return _read(conn.execute(_tallies(tuple(_kind(span) for _, _, span in wanted)), parameters))
+
+
+def count(
+    conn: Connection,
+    *,
+    owner_id: int,
+    rows: Sequence[dict[str, Any]],
+    replace: bool,
+    wanted: Sequence[Wanted],
+) -> dict[tuple[str, int], Tally]:
+    """observe(), then tallies(): on PostgreSQL in one statement, saving a round trip."""
+    if conn.dialect.name != "postgresql" or not rows or not wanted:
+        observe(conn, rows, replace=replace)
+        return tallies(conn, owner_id=owner_id, wanted=wanted) if wanted else {}
+    parameters = {"owner_id": owner_id} | _arrays(wanted) | _given(rows)
+    return _read(conn.execute(_tallies_by_arrays(replace), parameters))
 
 
 _SUM_SINCE = select(func.coalesce(func.sum(_table.c.value), 0.0)).where(

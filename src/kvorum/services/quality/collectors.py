@@ -220,7 +220,7 @@ def counted_values(
 
 def readings(hearing: Hearing, heard: Sequence[tuple[Collector, Heard]]) -> list[tuple[Collector, Reading]]:
     """Count what every collector made of the event, and read their values: the tallies of all
-    the workers the observations changed are read at once."""
+    the workers the observations changed are read at once, with the counting on PostgreSQL."""
     wanted: list[store.Wanted] = [
         (collector.uuid, worker_id, span(collector))
         for collector, what in heard
@@ -228,10 +228,12 @@ def readings(hearing: Hearing, heard: Sequence[tuple[Collector, Heard]]) -> list
         for worker_id in what.workers
     ]
     owner_id = hearing.pool.owner_id
-    for replace in (False, True):
-        rows = [row for _, what in heard if what.replace is replace for row in what.observations]
-        store.observe(hearing.conn, rows, replace=replace)
-    tallies = store.tallies(hearing.conn, owner_id=owner_id, wanted=wanted) if wanted else {}
+    kept = [row for _, what in heard if not what.replace for row in what.observations]
+    replaced = [row for _, what in heard if what.replace for row in what.observations]
+    if kept and replaced:  # no event makes both; they are two inserts
+        store.observe(hearing.conn, kept)
+    rows, replace = (replaced, True) if replaced else (kept, False)
+    tallies = store.count(hearing.conn, owner_id=owner_id, rows=rows, replace=replace, wanted=wanted)
     found: list[tuple[Collector, Reading]] = []
     for collector, what in heard:
         found.extend((collector, reading) for reading in what.readings)
