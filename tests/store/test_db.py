@@ -79,3 +79,15 @@ def test_in_memory_databases_need_no_lock_file(url: str) -> None:
             assert conn.execute(text("SELECT 1")).scalar_one() == 1
     finally:
         database.dispose()
+
+
+def test_postgresql_plans_each_statement_for_its_values(database_url: str) -> None:
+    if db.is_sqlite(database_url):
+        pytest.skip("a PostgreSQL setting")
+    database = db.Database(db.create(database_url))
+    try:
+        for _ in range(2):  # a new connection, and one back from the pool
+            with database.read() as conn:
+                assert conn.execute(text("SHOW plan_cache_mode")).scalar_one() == "force_custom_plan"
+    finally:
+        database.dispose()
