@@ -22,13 +22,14 @@ as a closed loop (throughput) and with `--think` (submit latency below saturatio
 the server's own time rather than the queue's): the same pool with no rules and with RULES (five
 pool-level configs: control tasks, majority vote, fast submits, skips in a row, acceptance rate),
 alternated `--rounds` times (A B A B) so that the host's drift does not favour one side; medians
-are compared.
+are compared. With `--think`, keep the offered load (about `--workers` suites a second) well under
+the closed loop's rate, or the p99 is a queue's: on a 2-core host `--workers 40` is, for both back
+ends.
 `--rules-only` runs this comparison alone (`--seconds 8 --no-postgres`: about four minutes).
 
 Then the cost of dynamic overlap, the same way: the pool as is and with a dynamic_overlap_config
 (up to MAX_OVERLAP, min_confidence 0.9, answers weighted by a skill each worker holds at its
-accuracy), alternated, in a closed loop and with `--think` (fewer `--workers`, such as 60, keep
-that loop below saturation, so that latency is the server's own rather than a queue's).
+accuracy), alternated, in a closed loop and with `--think` (as few `--workers` as above).
 `--dynamic-overlap-only` runs this comparison alone.
 """
 
