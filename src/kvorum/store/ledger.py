@@ -19,17 +19,20 @@ def add(
     bonus_id: int | None = None,
 ) -> None:
     """Write one entry; a second reward for an assignment or entry for a bonus violates a unique key."""
-    conn.execute(
-        insert(ledger_entries).values(
-            worker_id=worker_id,
-            owner_id=owner_id,
-            kind=kind,
-            amount=amount,
-            assignment_id=assignment_id,
-            bonus_id=bonus_id,
-            created=created,
-        )
-    )
+    values = {
+        "worker_id": worker_id,
+        "owner_id": owner_id,
+        "kind": kind,
+        "amount": amount,
+        "assignment_id": assignment_id,
+        "bonus_id": bonus_id,
+        "created": created,
+    }
+    conn.execute(_ENTRY, values)
+
+
+_ENTRY = insert(ledger_entries)
+"""The statement add() runs, built once: it runs at every accepted assignment."""
 
 
 def totals(conn: Connection, *, worker_id: int) -> dict[str, int]:
