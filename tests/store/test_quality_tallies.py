@@ -88,7 +88,8 @@ def test_counting_and_tallying_at_once_equals_a_recount(ctx: Context, batches: A
         for span in (first, *(other for other in SPANS if other != first)):
             asked = [w for w in wanted if w[2] == span]
             with ctx.db.write() as conn:
-                found = store.count(conn, owner_id=owner, rows=rows, replace=replace, wanted=asked)
+                kept, replaced = ([], rows) if replace else (rows, [])
+                found = store.count(conn, owner_id=owner, kept=kept, replaced=replaced, wanted=asked)
             recount.count(rows, replace)
             rows = []
             for collector, worker_id, _ in asked:

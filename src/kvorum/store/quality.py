@@ -156,7 +156,7 @@ def _own(table: Any, wanted: Any) -> tuple[Any, ...]:
     return (table.c.collector == wanted.c.collector, table.c.worker_id == wanted.c.worker_id)
 
 
-@lru_cache(maxsize=4)
+@cache
 def _tallies_by_arrays(counting: bool | None) -> Any:
     """The statement tallies() and count() run on PostgreSQL: the same for whatever is wanted,
     given as arrays, each looked up by a LATERAL subquery through the index on (owner, collector,
@@ -264,14 +264,19 @@ def count(
     conn: Connection,
     *,
     owner_id: int,
-    rows: Sequence[dict[str, Any]],
-    replace: bool,
+    kept: Sequence[dict[str, Any]],
+    replaced: Sequence[dict[str, Any]],
     wanted: Sequence[Wanted],
 ) -> dict[tuple[str, int], Tally]:
-    """observe(), then tallies(): on PostgreSQL in one statement, saving a round trip."""
+    """observe() the `kept` and the `replaced` observations, then tallies(): on PostgreSQL the
+    last insert and the tallies are one statement, saving a round trip."""
+    rows, replace = (replaced, True) if replaced else (kept, False)
     if conn.dialect.name != "postgresql" or not rows or not wanted:
-        observe(conn, rows, replace=replace)
+        observe(conn, kept)
+        observe(conn, replaced, replace=True)
         return tallies(conn, owner_id=owner_id, wanted=wanted) if wanted else {}
+    if replaced:
+        observe(conn, kept)  # an insert of its own: one statement has one ON CONFLICT
     parameters = {"owner_id": owner_id} | _arrays(wanted) | _given(rows)
     return _read(conn.execute(_tallies_by_arrays(replace), parameters))
 
@@ -317,10 +322,10 @@ def _answers(dialect: str) -> Any:
     """The statement answers_to() runs. On PostgreSQL each task's assignment is looked up by id in
     a LATERAL subquery that OFFSET keeps from being flattened, so that no estimate can make it a
     hash join over every answered assignment, whose cost would grow with the database."""
+    by_id = assignments.c.id == assignment_tasks.c.assignment_id
     found: Any = assignments
-    source: Any = assignment_tasks.join(assignments, assignments.c.id == assignment_tasks.c.assignment_id)
+    source: Any = assignment_tasks.join(assignments, by_id)
     if dialect == "postgresql":
-        by_id = assignments.c.id == assignment_tasks.c.assignment_id
         found = (
             select(*(assignments.c[name] for name in _ANSWERED))
             .where(by_id)

@@ -230,10 +230,7 @@ def readings(hearing: Hearing, heard: Sequence[tuple[Collector, Heard]]) -> list
     owner_id = hearing.pool.owner_id
     kept = [row for _, what in heard if not what.replace for row in what.observations]
     replaced = [row for _, what in heard if what.replace for row in what.observations]
-    if kept and replaced:  # no event makes both; they are two inserts
-        store.observe(hearing.conn, kept)
-    rows, replace = (replaced, True) if replaced else (kept, False)
-    tallies = store.count(hearing.conn, owner_id=owner_id, rows=rows, replace=replace, wanted=wanted)
+    tallies = store.count(hearing.conn, owner_id=owner_id, kept=kept, replaced=replaced, wanted=wanted)
     found: list[tuple[Collector, Reading]] = []
     for collector, what in heard:
         found.extend((collector, reading) for reading in what.readings)
